@@ -1,0 +1,124 @@
+"""Lead API: list with filters, detail. Contact details are masked for roles
+without `leads.view_contact_details`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors
+from .models import Lead
+
+_LIST_FIELDS = [
+    "id",
+    "post_id",
+    "url",
+    "title",
+    "site",
+    "category",
+    "status",
+    "dedup_class",
+    "original_id",
+    "compensation",
+    "salary_min_annual",
+    "salary_max_annual",
+    "employment_type",
+    "is_remote",
+    "hood",
+    "price",
+    "qualification_score",
+    "qualification_grade",
+    "qualification_passed",
+    "posted_at",
+    "scraped_at",
+]
+_CONTACT_FIELDS = ["contact_name", "contact_email", "contact_phone"]
+
+
+class LeadListOutput(serializers.ModelSerializer):
+    site = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    original_id = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Lead
+        fields = _LIST_FIELDS
+
+
+class LeadDetailOutput(LeadListOutput):
+    class Meta:
+        model = Lead
+        fields = [
+            *_LIST_FIELDS,
+            "description",
+            "is_internship",
+            "is_nonprofit",
+            "experience_level",
+            "job_title",
+            "company",
+            *_CONTACT_FIELDS,
+            "map_address",
+            "latitude",
+            "longitude",
+            "currency",
+            "bedrooms",
+            "bathrooms",
+            "sqft",
+            "images",
+            "attributes",
+            "notices",
+            "source_updated_at",
+            "repost_of",
+            "qualification_reasons",
+        ]
+
+    def to_representation(self, instance: Lead) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not request.user.has_perm("leads.view_contact_details"):
+            data.update(instance.masked_contact())
+        return data
+
+
+class LeadListFilters(serializers.Serializer):
+    qualified_only = serializers.BooleanField(required=False, default=False)
+    min_score = serializers.FloatField(required=False, min_value=0, max_value=1)
+    location_id = serializers.IntegerField(required=False, min_value=1)
+    grade = serializers.ChoiceField(required=False, choices=list("ABCDF"))
+    category = serializers.CharField(required=False, max_length=12)
+    site = serializers.CharField(required=False, max_length=40)
+    status = serializers.ChoiceField(required=False, choices=Lead.Status.choices)
+    q = serializers.CharField(required=False, max_length=200)
+
+
+class LeadListView(ListAPIView):
+    """Leads, newest first, filtered by the query parameters."""
+
+    serializer_class = LeadListOutput
+    queryset = Lead.objects.none()
+    filter_backends: list[Any] = []
+
+    @extend_schema(parameters=[LeadListFilters])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        filters = LeadListFilters(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.list_leads(user=self.request.user, filters=filters.validated_data)
+
+
+class LeadDetailView(APIView):
+    """One lead with every field."""
+
+    @extend_schema(responses=LeadDetailOutput)
+    def get(self, request: Request, lead_id: int) -> Response:
+        lead = get_object_or_404(selectors.leads_for(request.user), pk=lead_id)
+        return Response(LeadDetailOutput(lead, context={"request": request}).data)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("leads", api.LeadListView.as_view(), name="api-leads"),
+    path("leads/<int:lead_id>", api.LeadDetailView.as_view(), name="api-lead-detail"),
+]

@@ -1,0 +1,45 @@
+"""Lead list filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .models import Lead
+from .selectors import SORTS
+
+
+class LeadFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    category = forms.CharField(required=False, max_length=12)
+    site = forms.CharField(required=False, max_length=40)
+    grade = forms.ChoiceField(
+        required=False, choices=[("", "any grade")] + [(g, g) for g in "ABCDF"]
+    )
+    min_score = forms.FloatField(required=False, min_value=0, max_value=1)
+    status = forms.ChoiceField(required=False, choices=[("", "any status")] + list(Lead.Status.choices))
+    dedup_class = forms.ChoiceField(
+        required=False, choices=[("", "any kind")] + list(Lead.DedupClass.choices)
+    )
+    remote = forms.NullBooleanField(required=False)
+    posted_within_days = forms.IntegerField(required=False, min_value=1, max_value=365)
+    sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS])
+
+    def filters(self) -> dict[str, Any]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {k: v for k, v in data.items() if v not in (None, "") and k != "sort"}
+
+    def sort(self) -> str:
+        return (self.cleaned_data.get("sort") if self.is_valid() else "") or "newest"
+
+
+class BulkActionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("archive", "archive"), ("restore", "restore"), ("dnc", "do not contact")]
+    )
+    lead_ids = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+
+    def __init__(self, *args: Any, allowed_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_ids"].choices = [(i, i) for i in allowed_ids]

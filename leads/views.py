@@ -1,0 +1,86 @@
+"""Console pages for leads: dashboard, list, detail, bulk actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .forms import BulkActionForm, LeadFilterForm
+
+PAGE_SIZE = 50
+
+
+@require_GET
+@permission_required("leads.view_lead", raise_exception=True)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context = {
+        "overview": selectors.lead_overview(request.user),
+        "recent": selectors.list_leads(user=request.user)[:10],
+    }
+    if request.htmx:
+        return render(request, "leads/dashboard.html#recent-leads", context)
+    return render(request, "leads/dashboard.html", context)
+
+
+@require_GET
+@permission_required("leads.view_lead", raise_exception=True)
+def lead_list(request: HttpRequest) -> HttpResponse:
+    form = LeadFilterForm(request.GET)
+    leads = selectors.list_leads(
+        user=request.user, filters=form.filters(), sort=form.sort()
+    )
+    page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "categories": selectors.list_categories(),
+        "sites": selectors.list_sites(),
+        "can_see_contacts": request.user.has_perm("leads.view_contact_details"),
+        "querystring": request.GET.urlencode(),
+    }
+    if request.htmx and request.htmx.target == "lead-table":
+        return render(request, "leads/lead_list.html#lead-table", context)
+    return render(request, "leads/lead_list.html", context)
+
+
+@require_GET
+@permission_required("leads.view_lead", raise_exception=True)
+def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
+    lead = get_object_or_404(selectors.leads_for(request.user), pk=lead_id)
+    can_see_contacts = request.user.has_perm("leads.view_contact_details")
+    contact = (
+        {
+            "contact_name": lead.contact_name,
+            "contact_email": lead.contact_email,
+            "contact_phone": lead.contact_phone,
+        }
+        if can_see_contacts
+        else lead.masked_contact()
+    )
+    copies = lead.copies.select_related("site").order_by("-created_at")[:20]
+    context = {"lead": lead, "contact": contact, "copies": copies}
+    return render(request, "leads/lead_detail.html", context)
+
+
+@require_POST
+@permission_required("leads.change_lead", raise_exception=True)
+def bulk_action(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("lead_ids") if i.isdigit()]
+    allowed = list(selectors.leads_for(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+    form = BulkActionForm(request.POST, allowed_ids=allowed)
+    if not form.is_valid():
+        messages.error(request, "Choose at least one lead and an action.")
+        return redirect("leads:list")
+    lead_ids = form.cleaned_data["lead_ids"]
+    action = form.cleaned_data["action"]
+    if action == "dnc":
+        changed = services.set_do_not_contact(lead_ids=lead_ids)
+    else:
+        changed = services.set_archived(lead_ids=lead_ids, archived=action == "archive")
+    messages.success(request, f"{changed} lead(s) updated.")
+    return redirect("leads:list")

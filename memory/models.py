@@ -1,0 +1,35 @@
+"""Memory: the seed's `memory_stores`, six kinds with importance and decay."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class MemoryStore(models.Model):
+    """One remembered item."""
+
+    class Kind(models.TextChoices):
+        CONVERSATION = "conversation", "conversation"
+        SHORT_TERM = "short_term", "short-term"
+        LONG_TERM = "long_term", "long-term"
+        SEMANTIC = "semantic", "semantic"
+        EPISODIC = "episodic", "episodic"
+        CONTEXT = "context", "context"
+
+    session_id = models.CharField(max_length=120)
+    memory_type = models.CharField(max_length=20, choices=Kind.choices)
+    content = models.JSONField(default=dict)
+    importance = models.FloatField(default=0.5)
+    decay_rate = models.FloatField(default=0.95)
+    created_at = models.DateTimeField(auto_now_add=True)
+    accessed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "memory_stores"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["session_id", "memory_type"], name="memory_session_type")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.memory_type} memory for {self.session_id}"

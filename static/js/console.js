@@ -1,0 +1,59 @@
+// craigleads console: turns server events from /ws/events/ into htmx triggers.
+// Elements refresh themselves with hx-trigger="lead-created from:body"; no inline
+// scripts, so the Content-Security-Policy stays strict.
+(function () {
+  "use strict";
+  var body = document.body;
+  var url = body && body.getAttribute("data-events-url");
+  if (!url || !window.WebSocket) { return; }
+  var status = document.getElementById("live-status");
+  var delay = 1000;
+
+  function setLive(on) {
+    if (!status) { return; }
+    status.classList.toggle("on", on);
+    status.title = on ? "Live updates on" : "Live updates reconnecting";
+  }
+
+  function toast(text) {
+    var box = document.getElementById("toasts");
+    if (!box) { return; }
+    var item = document.createElement("div");
+    item.className = "toast";
+    item.textContent = text; // event data is text, never HTML
+    box.appendChild(item);
+    setTimeout(function () { item.remove(); }, 6000);
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + location.host + url);
+    socket.onopen = function () { delay = 1000; setLive(true); };
+    socket.onmessage = function (message) {
+      var event;
+      try { event = JSON.parse(message.data); } catch (e) { return; }
+      if (!event || typeof event.type !== "string") { return; }
+      var name = event.type.replace(/[^a-z0-9]+/gi, "-");
+      if (window.htmx) { window.htmx.trigger(body, name, event.data || {}); }
+      body.dispatchEvent(new CustomEvent("craigleads:" + name, { detail: event.data }));
+      if (event.type === "lead.alert" && event.data && event.data.title) {
+        toast("Grade " + (event.data.grade || "A") + " lead: " + event.data.title);
+      }
+    };
+    socket.onclose = function (closeEvent) {
+      setLive(false);
+      if (closeEvent.code === 4401 || closeEvent.code === 4403) { return; }
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    };
+  }
+  connect();
+
+  // Keyboard: "/" focuses the search box where a page has one.
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "/" && document.activeElement === body) {
+      var search = document.querySelector("input[type=search]");
+      if (search) { e.preventDefault(); search.focus(); }
+    }
+  });
+})();
