@@ -11,7 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from .audit import record_event
-from .roles import Role, sync_role_groups
+from .roles import Role, ensure_role_groups
 
 
 class AccountError(Exception):
@@ -46,7 +46,7 @@ def create_user(
         raise AccountError("; ".join(getattr(exc, "messages", [str(exc)]))) from None
     with transaction.atomic():
         if not Group.objects.filter(name=role).exists():
-            sync_role_groups()
+            ensure_role_groups()
         user = user_model.objects.create_user(
             username=username,
             email=email,

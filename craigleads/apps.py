@@ -5,11 +5,13 @@ from django.db.models.signals import post_migrate
 
 
 def _sync_roles(sender: AppConfig, **kwargs: Any) -> None:
-    # Later migrations add models and permissions; keep the groups complete.
+    # Later migrations add models and permissions, and a flushed test database
+    # loses them: keep the groups complete. Permissions of apps whose post_migrate
+    # has not run yet are created first.
     if sender.name == "craigleads":
-        from .roles import sync_role_groups
+        from .roles import ensure_role_groups
 
-        sync_role_groups()
+        ensure_role_groups()
 
 
 class CraigleadsConfig(AppConfig):

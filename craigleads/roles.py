@@ -108,6 +108,16 @@ def sync_role_groups(apps: Any = None) -> None:
         group.permissions.set(wanted)
 
 
+def ensure_role_groups() -> None:
+    """Create missing permissions and groups (a flushed database, a new app)."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    sync_role_groups()
+
+
 def role_of(user: Any) -> str | None:
     """The highest role a user holds, or None for anonymous or role-less users."""
     if not getattr(user, "is_authenticated", False):

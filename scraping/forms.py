@@ -20,6 +20,7 @@ class StartJobForm(forms.Form):
     max_pages = forms.IntegerField(min_value=1, max_value=50, initial=2)
     base_url = forms.URLField(
         required=False,
+        assume_scheme="http",
         label="Test site URL",
         help_text="A loopback site named in SCRAPE_ALLOWED_HOSTS; blank means Craigslist",
     )
@@ -31,6 +32,10 @@ class StartJobForm(forms.Form):
 
 
 class SavedSearchForm(forms.ModelForm):
+    base_url = forms.URLField(
+        required=False, assume_scheme="http", label="Test site URL", max_length=200
+    )
+
     class Meta:
         model = SavedSearch
         fields = ["name", "sites", "category", "query", "base_url", "max_pages", "interval_minutes", "active"]
