@@ -23,7 +23,11 @@ def generate_password() -> str:
 
 
 def create_user(
-    *, username: str, role: str, password: str | None = None, email: str = "",
+    *,
+    username: str,
+    role: str,
+    password: str | None = None,
+    email: str = "",
     actor: Any = None,
 ) -> tuple[Any, str]:
     """Create a user holding one role; returns (user, password).
@@ -32,7 +36,9 @@ def create_user(
     Not idempotent: a second call with the same username fails.
     """
     if role not in Role.values:
-        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
+        raise AccountError(
+            f"Unknown role {role!r}; choose one of {', '.join(Role.values)}."
+        )
     user_model = get_user_model()
     if not username.strip():
         raise AccountError("A username is required.")
@@ -55,18 +61,28 @@ def create_user(
             is_superuser=role == Role.ADMIN,
         )
         user.groups.set([Group.objects.get(name=role)])
-        record_event(action="auth.user_created", actor=actor or "system",
-                     target=username, data={"role": role})
+        record_event(
+            action="auth.user_created",
+            actor=actor or "system",
+            target=username,
+            data={"role": role},
+        )
     return user, password
 
 
 def set_role(*, user: Any, role: str, actor: Any = None) -> None:
     """Give a user exactly one role (audited). Safe to repeat."""
     if role not in Role.values:
-        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}.")
+        raise AccountError(
+            f"Unknown role {role!r}; choose one of {', '.join(Role.values)}."
+        )
     with transaction.atomic():
         user.groups.set([Group.objects.get(name=role)])
         user.is_staff = user.is_superuser = role == Role.ADMIN
         user.save(update_fields=["is_staff", "is_superuser"])
-        record_event(action="auth.role_changed", actor=actor or "system",
-                     target=user.get_username(), data={"role": role})
+        record_event(
+            action="auth.role_changed",
+            actor=actor or "system",
+            target=user.get_username(),
+            data={"role": role},
+        )

@@ -58,7 +58,9 @@ def _on_logout(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> N
 
 
 def _on_login_failed(
-    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
+    sender: Any,
+    credentials: dict[str, Any],
+    request: HttpRequest | None = None,
     **kwargs: Any,
 ) -> None:
     username = str(credentials.get("username", ""))[:150]

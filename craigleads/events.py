@@ -74,7 +74,9 @@ def publish(
             else:
                 async_to_sync(layer.group_send)(group, message)
         except Exception:
-            logger.warning("could not publish %s to %s", event_type, group, exc_info=True)
+            logger.warning(
+                "could not publish %s to %s", event_type, group, exc_info=True
+            )
 
 
 def publish_on_commit(

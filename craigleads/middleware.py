@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.middleware import (
     LoginRequiredMiddleware as DjangoLoginRequiredMiddleware,
 )
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from .logging import request_id_var
 
@@ -45,7 +45,7 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         view_func: Callable[..., Any],
         view_args: Any,
         view_kwargs: Any,
-    ) -> HttpResponse | None:
+    ) -> HttpResponseBase | None:
         if request.path.startswith(("/api/v1/", "/api/schema/")):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)

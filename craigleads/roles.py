@@ -70,15 +70,13 @@ def codenames_for(role: str, perms: Iterable[tuple[str, str, str]]) -> set[str]:
             granted.add(full)
             continue
         is_view = codename.startswith("view_") and codename != "view_contact_details"
-        if is_view:
-            granted.add(full)
-        elif role == Role.REVIEWER and _matches(codename, _REVIEWER_EXTRA):
-            granted.add(full)
-        elif (
+        reviewer_grant = role == Role.REVIEWER and _matches(codename, _REVIEWER_EXTRA)
+        operator_grant = (
             role == Role.OPERATOR
             and model not in _ADMIN_ONLY_MODELS
             and _matches(codename, _OPERATOR_EXTRA)
-        ):
+        )
+        if is_view or reviewer_grant or operator_grant:
             granted.add(full)
     return granted
 

@@ -41,7 +41,9 @@ def _int(name: str, default: int, *, minimum: int = 0) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, not {raw!r}"
+        ) from None
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
     return value
@@ -113,7 +115,9 @@ if len(_secret) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long")
 SECRET_KEY = _secret
 
-ALLOWED_HOSTS = _list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+ALLOWED_HOSTS = _list(
+    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS", [])
 for _origin in CSRF_TRUSTED_ORIGINS:
     if urlsplit(_origin).scheme not in {"http", "https"}:
@@ -200,7 +204,10 @@ if DATABASE_URL:
         _db.setdefault("OPTIONS", {})["connect_timeout"] = 5
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "craigleads.sqlite3"}
+    _db = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": VAR_DIR / "craigleads.sqlite3",
+    }
 if _db["ENGINE"].endswith("sqlite3"):
     # WAL lets the in-process worker write while pages read; IMMEDIATE avoids the
     # "database is locked" upgrade deadlock between two writers.
@@ -242,7 +249,9 @@ else:
 
 # --- e-mail -----------------------------------------------------------------
 
-EMAIL_URL = _url("EMAIL_URL", {"smtp", "smtps", "submission", "consolemail", "dummymail"})
+EMAIL_URL = _url(
+    "EMAIL_URL", {"smtp", "smtps", "submission", "consolemail", "dummymail"}
+)
 if EMAIL_URL:
     try:
         vars().update(env.email_url_config(EMAIL_URL))
@@ -256,7 +265,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "craigleads@localhost"
 # --- auth -------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation."
+        "UserAttributeSimilarityValidator"
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
@@ -373,13 +385,19 @@ SCRAPE_TEST_HOST_RATE = _float("SCRAPE_TEST_HOST_RATE", 20.0, minimum=0.01)
 SCRAPE_MAX_BYTES = _int("SCRAPE_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 SCRAPE_TIMEOUT = _float("SCRAPE_TIMEOUT", 20.0, minimum=0.1)
 SCRAPE_MAX_RETRIES = _int("SCRAPE_MAX_RETRIES", 4)
+# A scrape task works for at most SCRAPE_CHUNK_SECONDS, then checkpoints; its lease
+# on the job outlives a dead worker by at most SCRAPE_LEASE_SECONDS.
+SCRAPE_CHUNK_SECONDS = _float("SCRAPE_CHUNK_SECONDS", 60.0, minimum=0.1)
+SCRAPE_LEASE_SECONDS = _int("SCRAPE_LEASE_SECONDS", 120, minimum=2)
 DEMO_SITE_URL = _url("CRAIGLEADS_DEMO_SITE_URL", {"http"})
 
 # --- logging ------------------------------------------------------------------
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-    raise ImproperlyConfigured(f"LOG_LEVEL must be a logging level name, not {LOG_LEVEL!r}")
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be a logging level name, not {LOG_LEVEL!r}"
+    )
 LOG_JSON = _bool("LOG_JSON", not DEBUG and not EMBEDDED)
 LOGGING = {
     "version": 1,

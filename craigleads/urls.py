@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import api, views
@@ -12,7 +12,7 @@ handler403 = "craigleads.views.permission_denied"
 handler404 = "craigleads.views.page_not_found"
 handler500 = "craigleads.views.server_error"
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", api.ApiRootView.as_view(), name="api-root"),
     path("", include("leads.api_urls")),
     path("", include("scraping.api_urls")),

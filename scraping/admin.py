@@ -6,7 +6,15 @@ from .models import ParseFailure, SavedSearch, ScrapeJob, ScrapingPolicy
 
 @admin.register(SavedSearch)
 class SavedSearchAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "query", "interval_minutes", "active", "last_run_at", "empty_runs"]
+    list_display = [
+        "name",
+        "category",
+        "query",
+        "interval_minutes",
+        "active",
+        "last_run_at",
+        "empty_runs",
+    ]
     list_filter = ["active", "category"]
     search_fields = ["name", "query"]
     filter_horizontal = ["sites"]
@@ -15,7 +23,17 @@ class SavedSearchAdmin(admin.ModelAdmin):
 
 @admin.register(ScrapeJob)
 class ScrapeJobAdmin(admin.ModelAdmin):
-    list_display = ["id", "status", "keywords", "pages", "seen", "new", "updated", "failures", "created_at"]
+    list_display = [
+        "id",
+        "status",
+        "keywords",
+        "pages",
+        "seen",
+        "new",
+        "updated",
+        "failures",
+        "created_at",
+    ]
     list_filter = ["status"]
     search_fields = ["keywords"]
     readonly_fields = [f.name for f in ScrapeJob._meta.fields]

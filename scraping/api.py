@@ -61,9 +61,15 @@ class JobInput(serializers.Serializer):
     categories = serializers.ListField(
         child=serializers.CharField(max_length=12), min_length=1, max_length=20
     )
-    keywords = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    max_pages = serializers.IntegerField(required=False, min_value=1, max_value=50, default=3)
-    priority = serializers.IntegerField(required=False, min_value=0, max_value=9, default=5)
+    keywords = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, default=""
+    )
+    max_pages = serializers.IntegerField(
+        required=False, min_value=1, max_value=50, default=3
+    )
+    priority = serializers.IntegerField(
+        required=False, min_value=0, max_value=9, default=5
+    )
     base_url = serializers.URLField(required=False, allow_blank=True, default="")
 
     def validate_location_ids(self, value: list[int]) -> list[int]:
@@ -87,7 +93,10 @@ class JobListCreateView(ListAPIView):
 
     serializer_class = JobOutput
     queryset = ScrapeJob.objects.none()
-    required_permissions = {"GET": "scraping.view_scrapejob", "POST": "scraping.run_scrape"}
+    required_permissions = {
+        "GET": "scraping.view_scrapejob",
+        "POST": "scraping.run_scrape",
+    }
 
     def get_queryset(self) -> Any:
         return selectors.list_jobs()
@@ -97,7 +106,9 @@ class JobListCreateView(ListAPIView):
         data = JobInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        codes = Site.objects.filter(pk__in=values["location_ids"]).values_list("code", flat=True)
+        codes = Site.objects.filter(pk__in=values["location_ids"]).values_list(
+            "code", flat=True
+        )
         try:
             job = services.create_job(
                 site_codes=list(codes),
@@ -143,7 +154,9 @@ class QueueStatusView(APIView):
     @extend_schema(responses=QueueStatusOutput)
     def get(self, request: Request) -> Response:
         counts = dict(
-            ScrapeJob.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+            ScrapeJob.objects.values_list("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
         )
         body = {s.value: counts.get(s.value, 0) for s in ScrapeJob.Status}
         body["live_fetching_enabled"] = services.get_policy().live_fetching_enabled

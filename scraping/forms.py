@@ -13,16 +13,20 @@ from .models import SavedSearch
 
 class StartJobForm(forms.Form):
     sites = forms.ModelMultipleChoiceField(
-        queryset=Site.objects.all(), to_field_name="code", help_text="Hold Ctrl to pick several"
+        queryset=Site.objects.all(),
+        to_field_name="code",
+        help_text="Hold Ctrl to pick several",
     )
-    category = forms.ModelChoiceField(queryset=Category.objects.all(), to_field_name="code")
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.all(), to_field_name="code"
+    )
     keywords = forms.CharField(required=False, max_length=200)
     max_pages = forms.IntegerField(min_value=1, max_value=50, initial=2)
     base_url = forms.URLField(
         required=False,
         assume_scheme="http",
         label="Test site URL",
-        help_text="A loopback site named in SCRAPE_ALLOWED_HOSTS; blank means Craigslist",
+        help_text="A loopback site in SCRAPE_ALLOWED_HOSTS; blank means Craigslist",
     )
 
     def __init__(self, *args: Any, demo_url: str | None = None, **kwargs: Any) -> None:
@@ -38,4 +42,13 @@ class SavedSearchForm(forms.ModelForm):
 
     class Meta:
         model = SavedSearch
-        fields = ["name", "sites", "category", "query", "base_url", "max_pages", "interval_minutes", "active"]
+        fields = [
+            "name",
+            "sites",
+            "category",
+            "query",
+            "base_url",
+            "max_pages",
+            "interval_minutes",
+            "active",
+        ]

@@ -84,7 +84,11 @@ class ScrapeJob(models.Model):
     UNFINISHED = (Status.QUEUED, Status.RUNNING)
 
     saved_search = models.ForeignKey(
-        SavedSearch, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+        SavedSearch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True

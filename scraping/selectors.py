@@ -12,7 +12,9 @@ def list_jobs() -> QuerySet[ScrapeJob]:
 
 
 def list_saved_searches() -> QuerySet[SavedSearch]:
-    return SavedSearch.objects.select_related("category", "owner").prefetch_related("sites")
+    return SavedSearch.objects.select_related("category", "owner").prefetch_related(
+        "sites"
+    )
 
 
 def list_parse_failures() -> QuerySet[ParseFailure]:

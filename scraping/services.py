@@ -35,8 +35,6 @@ from .models import ParseFailure, SavedSearch, ScrapeJob, ScrapingPolicy
 
 logger = logging.getLogger(__name__)
 
-LEASE_SECONDS = 120
-CHUNK_SECONDS = 60
 REFRESH_AFTER = timedelta(hours=6)
 EMPTY_RUNS_ALERT = 3
 MAX_ATTEMPTS = 3
@@ -118,13 +116,17 @@ def create_job(
     missing = sorted(set(site_codes) - {s.code for s in sites})
     if missing:
         raise ScrapeError(f"Unknown site: {', '.join(missing)}.")
-    known = set(Category.objects.filter(code__in=category_codes).values_list("code", flat=True))
+    known = set(
+        Category.objects.filter(code__in=category_codes).values_list("code", flat=True)
+    )
     unknown = sorted(set(category_codes) - known)
     if unknown:
         raise ScrapeError(f"Unknown category: {', '.join(unknown)}.")
     base_url = base_url.rstrip("/")
     if base_url:
-        if urlsplit(base_url).scheme not in {"http", "https"} or not _is_test_host(base_url):
+        if urlsplit(base_url).scheme not in {"http", "https"} or not _is_test_host(
+            base_url
+        ):
             raise ScrapeError(
                 f"{base_url} is not a test site named in SCRAPE_ALLOWED_HOSTS."
             )
@@ -142,19 +144,23 @@ def create_job(
             base_url=base_url,
             created_by=created_by,
             saved_search=saved_search,
-            checkpoint=_initial_checkpoint(site_codes, category_codes, keywords, base_url),
+            checkpoint=_initial_checkpoint(
+                site_codes, category_codes, keywords, base_url
+            ),
         )
         job.sites.set(sites)
         if enqueue:
             _enqueue_chunk_on_commit(job.pk)
-        events.publish_on_commit("scraper.progress", _progress(job), groups=("console",))
+        events.publish_on_commit(
+            "scraper.progress", _progress(job), groups=("console",)
+        )
     return job
 
 
 def _enqueue_chunk_on_commit(job_id: int) -> None:
     from .tasks import run_scrape_job_task
 
-    run_scrape_job_task.delay_on_commit(job_id)
+    run_scrape_job_task.delay_on_commit(job_id)  # type: ignore[attr-defined]
 
 
 def _initial_checkpoint(
@@ -191,7 +197,9 @@ def cancel_job(*, job_id: int, actor: Any = None) -> bool:
     """Cancel an unfinished job; False when it had already finished."""
     changed = ScrapeJob.objects.filter(
         pk=job_id, status__in=ScrapeJob.UNFINISHED
-    ).update(status=ScrapeJob.Status.CANCELLED, finished_at=timezone.now(), lease_until=None)
+    ).update(
+        status=ScrapeJob.Status.CANCELLED, finished_at=timezone.now(), lease_until=None
+    )
     if changed:
         job = ScrapeJob.objects.get(pk=job_id)
         events.publish_on_commit("scraper.progress", _progress(job))
@@ -207,7 +215,9 @@ def _progress(job: ScrapeJob) -> dict[str, Any]:
         "status": job.status,
         "targets_done": done,
         "targets": len(targets),
-        "percent": 100 if job.is_finished else min(99, int(100 * job.pages / pages_planned)),
+        "percent": 100
+        if job.is_finished
+        else min(99, int(100 * job.pages / pages_planned)),
         **job.counts(),
     }
 
@@ -223,7 +233,7 @@ def _claim(job_id: int, token: str) -> bool:
         .update(
             status=ScrapeJob.Status.RUNNING,
             lease_token=token,
-            lease_until=now + timedelta(seconds=LEASE_SECONDS),
+            lease_until=now + timedelta(seconds=settings.SCRAPE_LEASE_SECONDS),
             heartbeat_at=now,
             started_at=now,
             attempts=F("attempts") + 1,
@@ -237,22 +247,29 @@ def _renew(job_id: int, token: str) -> bool:
     return (
         ScrapeJob.objects.filter(
             pk=job_id, lease_token=token, status=ScrapeJob.Status.RUNNING
-        ).update(lease_until=now + timedelta(seconds=LEASE_SECONDS), heartbeat_at=now)
+        ).update(
+            lease_until=now + timedelta(seconds=settings.SCRAPE_LEASE_SECONDS),
+            heartbeat_at=now,
+        )
         == 1
     )
 
 
-def run_job_chunk(*, job_id: int, budget_seconds: float = CHUNK_SECONDS) -> ChunkResult:
+def run_job_chunk(*, job_id: int, budget_seconds: float | None = None) -> ChunkResult:
     """Crawl for up to `budget_seconds`, then checkpoint.
 
     Safe to call twice or concurrently: only the holder of the lease works; a
     second caller returns `busy`. The caller queues another chunk when `more`.
     """
     token = uuid.uuid4().hex
+    if budget_seconds is None:
+        budget_seconds = settings.SCRAPE_CHUNK_SECONDS
     if not _claim(job_id, token):
         job = ScrapeJob.objects.filter(pk=job_id).first()
         status = job.status if job else "missing"
-        return ChunkResult(job_id, "busy" if job and not job.is_finished else status, False)
+        return ChunkResult(
+            job_id, "busy" if job and not job.is_finished else status, False
+        )
     job = ScrapeJob.objects.get(pk=job_id)
     if job.attempts > MAX_ATTEMPTS * 20:
         # A job that keeps dying (a poison page killing its worker) stops here.
@@ -282,14 +299,14 @@ def _finish(job: ScrapeJob, token: str, status: str, error: str) -> None:
             status=status, error=error, finished_at=timezone.now(), lease_until=None
         )
         job.refresh_from_db()
-        if job.saved_search_id:
+        if job.saved_search_id is not None:
             _after_saved_search_run(job)
         events.publish_on_commit("scraper.progress", _progress(job))
 
 
 def _after_saved_search_run(job: ScrapeJob) -> None:
     found = job.seen > 0
-    SavedSearch.objects.filter(pk=job.saved_search_id).update(
+    SavedSearch.objects.filter(jobs=job).update(
         empty_runs=0 if found else F("empty_runs") + 1
     )
 
@@ -338,15 +355,23 @@ class _Crawl:
         return False
 
     def _save_target(
-        self, index: int, changes: dict[str, Any], counters: dict[str, int] | None = None
+        self,
+        index: int,
+        changes: dict[str, Any],
+        counters: dict[str, int] | None = None,
     ) -> None:
         """Commit a checkpoint step and counter increments together."""
         checkpoint = self.job.checkpoint
         checkpoint["targets"][index].update(changes)
-        updates: dict[str, Any] = {"checkpoint": checkpoint, "heartbeat_at": timezone.now()}
+        updates: dict[str, Any] = {
+            "checkpoint": checkpoint,
+            "heartbeat_at": timezone.now(),
+        }
         for name, amount in (counters or {}).items():
             updates[name] = F(name) + amount
-        ScrapeJob.objects.filter(pk=self.job.pk, lease_token=self.token).update(**updates)
+        ScrapeJob.objects.filter(pk=self.job.pk, lease_token=self.token).update(
+            **updates
+        )
         self.job.refresh_from_db()
         events.publish_on_commit("scraper.progress", _progress(self.job))
 
@@ -361,10 +386,14 @@ class _Crawl:
             self._fail_page(index, url, str(exc), stop=True)
             return
         if result.status >= 400:
-            self._fail_page(index, url, f"search page answered {result.status}", stop=True)
+            self._fail_page(
+                index, url, f"search page answered {result.status}", stop=True
+            )
             return
         page = parsing.parse_search(result.text, url=result.final_url or url)
-        pending = [r.url for r in page.results if r.url and self._wants(r.url, r.post_id)]
+        pending = [
+            r.url for r in page.results if r.url and self._wants(r.url, r.post_id)
+        ]
         seen_now = len(page.results) - len(pending)
         next_url = page.next_page if page.results else None
         with transaction.atomic():
@@ -403,17 +432,27 @@ class _Crawl:
             self._record_failure(index, url, "", [f"answered {result.status}"], rest)
             return
         else:
-            parsed = parsing.parse_posting(result.text, url=result.final_url or url).to_dict()
+            parsed = parsing.parse_posting(
+                result.text, url=result.final_url or url
+            ).to_dict()
         if parsed.get("status") == "unparseable":
-            self._record_failure(index, url, result.text, parsed.get("errors") or [], rest)
+            self._record_failure(
+                index, url, result.text, parsed.get("errors") or [], rest
+            )
             return
-        parsed = _with_salary(parsed)
         with transaction.atomic():
             outcome = lead_services.record_posting(
-                parsed=parsed, url=url, body_html=result.text if result.status < 400 else ""
+                parsed=parsed,
+                url=url,
+                body_html=result.text if result.status < 400 else "",
             )
             counters = {"seen": 1}
-            key = {"new": "new", "updated": "updated", "repost": "reposts", "duplicate": "duplicates"}
+            key = {
+                "new": "new",
+                "updated": "updated",
+                "repost": "reposts",
+                "duplicate": "duplicates",
+            }
             if outcome.kind in key:
                 counters[key[outcome.kind]] = 1
             self._save_target(index, {"pending": rest}, counters)
@@ -422,26 +461,21 @@ class _Crawl:
         self, index: int, url: str, html: str, errors: list[str], rest: list[str]
     ) -> None:
         with transaction.atomic():
-            ParseFailure.objects.create(url=url[:500], job=self.job, html=html, errors=errors)
+            ParseFailure.objects.create(
+                url=url[:500], job=self.job, html=html, errors=errors
+            )
             self._save_target(index, {"pending": rest}, {"failures": 1})
 
     def _fail_page(self, index: int, url: str, error: str, *, stop: bool) -> None:
-        logger.warning("scrape job %s: search page %s failed: %s", self.job.pk, url, error)
+        logger.warning(
+            "scrape job %s: search page %s failed: %s", self.job.pk, url, error
+        )
         with transaction.atomic():
-            ParseFailure.objects.create(url=url[:500], job=self.job, html="", errors=[error])
+            ParseFailure.objects.create(
+                url=url[:500], job=self.job, html="", errors=[error]
+            )
             changes: dict[str, Any] = {"done": True} if stop else {"next_url": None}
             self._save_target(index, changes, {"failures": 1})
-
-
-def _with_salary(parsed: dict[str, Any]) -> dict[str, Any]:
-    if parsed.get("salary_min_annual") is not None or parsed.get("salary_max_annual") is not None:
-        return parsed
-    try:
-        from qualification.salary import normalise_compensation
-    except ImportError:  # pragma: no cover - the module ships with the project
-        return parsed
-    pay = normalise_compensation(parsed.get("compensation"), parsed.get("description"))
-    return {**parsed, "salary_min_annual": pay.min_annual, "salary_max_annual": pay.max_annual}
 
 
 # --- saved searches, recovery -----------------------------------------------------
@@ -492,8 +526,11 @@ def recover_unfinished_jobs(*, force: bool = False) -> list[int]:
     if force:
         stuck.update(lease_until=None)
     else:
-        stuck = stuck.filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now)).filter(
-            Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - timedelta(seconds=LEASE_SECONDS))
+        stuck = stuck.filter(
+            Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+        ).filter(
+            Q(heartbeat_at__isnull=True)
+            | Q(heartbeat_at__lt=now - timedelta(seconds=settings.SCRAPE_LEASE_SECONDS))
         )
     ids = list(stuck.values_list("pk", flat=True))
     for job_id in ids:
@@ -503,7 +540,9 @@ def recover_unfinished_jobs(*, force: bool = False) -> list[int]:
 
 def searches_returning_nothing() -> list[SavedSearch]:
     """Saved searches that found nothing several runs in a row (console alert)."""
-    return list(SavedSearch.objects.filter(active=True, empty_runs__gte=EMPTY_RUNS_ALERT))
+    return list(
+        SavedSearch.objects.filter(active=True, empty_runs__gte=EMPTY_RUNS_ALERT)
+    )
 
 
 def reparse_leads(*, lead_ids: Iterable[int] | None = None) -> dict[str, int]:
@@ -520,13 +559,15 @@ def reparse_leads(*, lead_ids: Iterable[int] | None = None) -> dict[str, int]:
             counts["failed"] += 1
             continue
         outcome = lead_services.record_posting(
-            parsed=_with_salary(parsed), url=lead.url, body_html=lead.body_html
+            parsed=parsed, url=lead.url, body_html=lead.body_html
         )
         counts["updated" if outcome.kind == "updated" else "unchanged"] += 1
     for failure in ParseFailure.objects.filter(resolved=False).exclude(html=""):
         parsed = parsing.parse_posting(failure.html, url=failure.url).to_dict()
         if parsed.get("status") != "unparseable":
-            lead_services.record_posting(parsed=_with_salary(parsed), url=failure.url, body_html=failure.html)
+            lead_services.record_posting(
+                parsed=parsed, url=failure.url, body_html=failure.html
+            )
             ParseFailure.objects.filter(pk=failure.pk).update(resolved=True)
             counts["updated"] += 1
     return counts

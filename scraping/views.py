@@ -5,15 +5,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
+
+from craigleads.http import HtmxHttpRequest
 
 from . import selectors, services
 from .forms import SavedSearchForm, StartJobForm
 
 
-def _page_context(request: HttpRequest) -> dict[str, object]:
+def _page_context(request: HtmxHttpRequest) -> dict[str, object]:
     return {
         "jobs": selectors.list_jobs()[:25],
         "searches": selectors.list_saved_searches(),
@@ -25,20 +27,24 @@ def _page_context(request: HttpRequest) -> dict[str, object]:
 
 @require_GET
 @permission_required("scraping.view_scrapejob", raise_exception=True)
-def scrapes(request: HttpRequest) -> HttpResponse:
+def scrapes(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "job-table":
-        return render(request, "scraping/scrapes.html#job-table", _page_context(request))
+        return render(
+            request, "scraping/scrapes.html#job-table", _page_context(request)
+        )
     context = {
         **_page_context(request),
         "start_form": StartJobForm(demo_url=settings.DEMO_SITE_URL),
-        "search_form": SavedSearchForm(initial={"base_url": settings.DEMO_SITE_URL or ""}),
+        "search_form": SavedSearchForm(
+            initial={"base_url": settings.DEMO_SITE_URL or ""}
+        ),
     }
     return render(request, "scraping/scrapes.html", context)
 
 
 @require_POST
 @permission_required("scraping.run_scrape", raise_exception=True)
-def start_job(request: HttpRequest) -> HttpResponse:
+def start_job(request: HtmxHttpRequest) -> HttpResponse:
     form = StartJobForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -57,15 +63,20 @@ def start_job(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Scrape job {job.pk} queued.")
             return redirect("scraping:scrapes")
     else:
-        messages.error(request, "Check the form: " + "; ".join(
-            f"{field}: {' '.join(errs)}" for field, errs in form.errors.items()
-        ))
+        messages.error(
+            request,
+            "Check the form: "
+            + "; ".join(
+                f"{field}: {' '.join(str(e) for e in errs)}"
+                for field, errs in form.errors.items()
+            ),
+        )
     return redirect("scraping:scrapes")
 
 
 @require_POST
 @permission_required("scraping.run_scrape", raise_exception=True)
-def cancel_job(request: HttpRequest, job_id: int) -> HttpResponse:
+def cancel_job(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(selectors.list_jobs(), pk=job_id)
     if services.cancel_job(job_id=job.pk, actor=request.user):
         messages.success(request, f"Scrape job {job.pk} cancelled.")
@@ -76,7 +87,7 @@ def cancel_job(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required("scraping.add_savedsearch", raise_exception=True)
-def save_search(request: HttpRequest) -> HttpResponse:
+def save_search(request: HtmxHttpRequest) -> HttpResponse:
     form = SavedSearchForm(request.POST)
     if form.is_valid():
         search = form.save(commit=False)
@@ -85,15 +96,20 @@ def save_search(request: HttpRequest) -> HttpResponse:
         form.save_m2m()
         messages.success(request, f"Saved search “{search.name}” created.")
     else:
-        messages.error(request, "Check the saved search: " + "; ".join(
-            f"{field}: {' '.join(errs)}" for field, errs in form.errors.items()
-        ))
+        messages.error(
+            request,
+            "Check the saved search: "
+            + "; ".join(
+                f"{field}: {' '.join(str(e) for e in errs)}"
+                for field, errs in form.errors.items()
+            ),
+        )
     return redirect("scraping:scrapes")
 
 
 @require_POST
 @permission_required("scraping.change_savedsearch", raise_exception=True)
-def toggle_search(request: HttpRequest, search_id: int) -> HttpResponse:
+def toggle_search(request: HtmxHttpRequest, search_id: int) -> HttpResponse:
     search = get_object_or_404(selectors.list_saved_searches(), pk=search_id)
     services.set_search_active(search_id=search.pk, active=not search.active)
     return redirect("scraping:scrapes")
@@ -101,7 +117,7 @@ def toggle_search(request: HttpRequest, search_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required("scraping.change_scrapingpolicy", raise_exception=True)
-def set_policy(request: HttpRequest) -> HttpResponse:
+def set_policy(request: HtmxHttpRequest) -> HttpResponse:
     enabled = request.POST.get("live_fetching_enabled") == "on"
     if enabled and request.POST.get("terms_read") != "on":
         messages.error(request, "Confirm that you have read the terms notice first.")

@@ -11,7 +11,9 @@ from craigleads.roles import Role
 
 
 class Command(BaseCommand):
-    help = "Create a console user with a role; prints the password if one was generated."
+    help = (
+        "Create a console user with a role; prints the password if one was generated."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")

@@ -37,14 +37,17 @@ class Command(BaseCommand):
                 created["sites"] = created.get("sites", 0) + new
             for code, name, section, by_owner in defaults.CATEGORIES:
                 _, new = Category.objects.get_or_create(
-                    code=code, defaults={"name": name, "section": section, "by_owner": by_owner}
+                    code=code,
+                    defaults={"name": name, "section": section, "by_owner": by_owner},
                 )
                 created["categories"] = created.get("categories", 0) + new
             profile, new = CriteriaProfile.objects.get_or_create(
                 name="Team default",
                 defaults={
-                    "is_default": not CriteriaProfile.objects.filter(is_default=True).exists(),
-                    "description": "Created on first run; edit it in the console or admin.",
+                    "is_default": not CriteriaProfile.objects.filter(
+                        is_default=True
+                    ).exists(),
+                    "description": "Created on first run; edit it anywhere.",
                 },
             )
             created["criteria profiles"] = int(new)
@@ -52,10 +55,14 @@ class Command(BaseCommand):
                 for row in defaults.CRITERIA:
                     Criterion.objects.create(profile=profile, **row)
             for row in defaults.TEMPLATES:
-                _, new = ResponseTemplate.objects.get_or_create(name=row["name"], defaults=row)
+                _, new = ResponseTemplate.objects.get_or_create(
+                    name=row["name"], defaults=row
+                )
                 created["templates"] = created.get("templates", 0) + new
             for row in defaults.APPROVAL_RULES:
-                _, new = ApprovalRule.objects.get_or_create(name=row["name"], defaults=row)
+                _, new = ApprovalRule.objects.get_or_create(
+                    name=row["name"], defaults=row
+                )
                 created["approval rules"] = created.get("approval rules", 0) + new
         summary = ", ".join(f"{n} {what}" for what, n in created.items())
         self.stdout.write(f"Default data loaded (new: {summary}).")

@@ -42,8 +42,12 @@ class EmbeddedWorker:
             loglevel="INFO",
         )
         schedule = settings.VAR_DIR / "celerybeat-schedule"
-        self.beat = EmbeddedService(celery_app, thread=True, schedule_filename=str(schedule))
-        self.thread = threading.Thread(target=self.worker.start, name="celery-worker", daemon=True)
+        self.beat: Any = EmbeddedService(
+            celery_app, thread=True, schedule_filename=str(schedule)
+        )
+        self.thread = threading.Thread(
+            target=self.worker.start, name="celery-worker", daemon=True
+        )
 
     def start(self) -> None:
         self.thread.start()
@@ -56,13 +60,15 @@ class EmbeddedWorker:
 
 
 class Command(BaseCommand):
-    help = "Serve the console (HTTP + websockets), with an in-process worker when embedded."
+    help = "Serve the console (HTTP + websockets) and, when embedded, a worker."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument(
-            "--no-worker", action="store_true", help="Do not start the in-process worker"
+            "--no-worker",
+            action="store_true",
+            help="Do not start the in-process worker",
         )
         parser.add_argument(
             "--demo",
@@ -75,7 +81,9 @@ class Command(BaseCommand):
         import uvicorn
 
         if not 0 < options["port"] < 65536:
-            raise CommandError(f"--port must be between 1 and 65535, not {options['port']}")
+            raise CommandError(
+                f"--port must be between 1 and 65535, not {options['port']}"
+            )
         demo_site = self._start_demo(options["demo_port"]) if options["demo"] else None
         recovered = run_recovery_sweep(force=settings.EMBEDDED)
         if any(recovered.values()):

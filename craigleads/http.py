@@ -1,0 +1,8 @@
+"""A request type that knows about django-htmx's `request.htmx`."""
+
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
