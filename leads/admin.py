@@ -29,7 +29,14 @@ class LeadAdmin(admin.ModelAdmin):
         "qualification_score",
         "posted_at",
     ]
-    list_filter = ["status", "dedup_class", "qualification_grade", "category", "site", "archived"]
+    list_filter = [
+        "status",
+        "dedup_class",
+        "qualification_grade",
+        "category",
+        "site",
+        "archived",
+    ]
     search_fields = ["title", "post_id", "company", "url"]
     date_hierarchy = "posted_at"
     list_select_related = ["site", "category"]

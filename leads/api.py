@@ -43,8 +43,12 @@ _CONTACT_FIELDS = ["contact_name", "contact_email", "contact_phone"]
 
 
 class LeadListOutput(serializers.ModelSerializer):
-    site = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    site: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    category: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     original_id = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
@@ -112,7 +116,9 @@ class LeadListView(ListAPIView):
     def get_queryset(self) -> Any:
         filters = LeadListFilters(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return selectors.list_leads(user=self.request.user, filters=filters.validated_data)
+        return selectors.list_leads(
+            user=self.request.user, filters=filters.validated_data
+        )
 
 
 class LeadDetailView(APIView):

@@ -18,9 +18,11 @@ class LeadFilterForm(forms.Form):
         required=False, choices=[("", "any grade")] + [(g, g) for g in "ABCDF"]
     )
     min_score = forms.FloatField(required=False, min_value=0, max_value=1)
-    status = forms.ChoiceField(required=False, choices=[("", "any status")] + list(Lead.Status.choices))
+    status = forms.ChoiceField(
+        required=False, choices=[("", "any status"), *Lead.Status.choices]
+    )
     dedup_class = forms.ChoiceField(
-        required=False, choices=[("", "any kind")] + list(Lead.DedupClass.choices)
+        required=False, choices=[("", "any kind"), *Lead.DedupClass.choices]
     )
     remote = forms.NullBooleanField(required=False)
     posted_within_days = forms.IntegerField(required=False, min_value=1, max_value=365)
@@ -30,16 +32,22 @@ class LeadFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         return {k: v for k, v in data.items() if v not in (None, "") and k != "sort"}
 
-    def sort(self) -> str:
+    def sort_order(self) -> str:
         return (self.cleaned_data.get("sort") if self.is_valid() else "") or "newest"
 
 
 class BulkActionForm(forms.Form):
     action = forms.ChoiceField(
-        choices=[("archive", "archive"), ("restore", "restore"), ("dnc", "do not contact")]
+        choices=[
+            ("archive", "archive"),
+            ("restore", "restore"),
+            ("dnc", "do not contact"),
+        ]
     )
     lead_ids = forms.TypedMultipleChoiceField(coerce=int, choices=[])
 
     def __init__(self, *args: Any, allowed_ids: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_ids"].choices = [(i, i) for i in allowed_ids]
+        field = self.fields["lead_ids"]
+        if isinstance(field, forms.TypedMultipleChoiceField):
+            field.choices = [(i, i) for i in allowed_ids]

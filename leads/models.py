@@ -85,7 +85,8 @@ class Lead(models.Model):
         DUPLICATE = "duplicate", "duplicate"
 
     # identity
-    post_id = models.CharField(max_length=20, null=True, blank=True)
+    # NULL, not "", when a page shows no id: the unique constraint skips NULLs.
+    post_id = models.CharField(max_length=20, null=True, blank=True)  # noqa: DJ001
     url = models.URLField(max_length=500)
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, null=True, blank=True, related_name="leads"
@@ -130,8 +131,12 @@ class Lead(models.Model):
     # housing and for-sale
     price = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)
-    bedrooms = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
-    bathrooms = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    bedrooms = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    bathrooms = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True
+    )
     sqft = models.PositiveIntegerField(null=True, blank=True)
 
     images = models.JSONField(default=list, blank=True)
@@ -202,11 +207,19 @@ class Lead(models.Model):
 
     @property
     def is_gone(self) -> bool:
-        return self.status in {self.Status.DELETED, self.Status.EXPIRED, self.Status.FLAGGED}
+        return self.status in {
+            self.Status.DELETED,
+            self.Status.EXPIRED,
+            self.Status.FLAGGED,
+        }
 
     def mark_gone(self, status: str) -> None:
         """Record that the posting was deleted, expired or flagged."""
-        if status not in {self.Status.DELETED, self.Status.EXPIRED, self.Status.FLAGGED}:
+        if status not in {
+            self.Status.DELETED,
+            self.Status.EXPIRED,
+            self.Status.FLAGGED,
+        }:
             raise ValueError(f"{status!r} is not a gone status")
         self.status = status
         self.save(update_fields=["status", "updated_at"])

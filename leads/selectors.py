@@ -36,7 +36,9 @@ def list_leads(
         qs = qs.filter(archived=False)
     if q := (filters.get("q") or "").strip():
         qs = qs.filter(
-            Q(title__icontains=q) | Q(description__icontains=q) | Q(company__icontains=q)
+            Q(title__icontains=q)
+            | Q(description__icontains=q)
+            | Q(company__icontains=q)
         )
     if category := filters.get("category"):
         qs = qs.filter(category__code=category)

@@ -27,17 +27,15 @@ logger = logging.getLogger(__name__)
 GONE_STATUSES = {"deleted", "expired", "flagged"}
 
 # Known sections for category codes met before an admin has configured them.
+_SECTIONS = {
+    "jjj": "jjj ofc bus csr edu egr etc acc fbh lab gov hea hum lgl mnu mar med npo "
+    "rej ret sls spa sci sec trd sof sad tch trp tfr web wri eng art",
+    "ggg": "ggg cpg crg cwg dmg evg lbg tlg wrg",
+    "hhh": "hhh apa roo sub rea reb reo off prk vac swp hsw hou sha sbw rew",
+    "bbb": "bbb rts",
+}
 _SECTION_OF = {
-    **dict.fromkeys(
-        "jjj ofc bus csr edu egr etc acc fbh lab gov hea hum lgl mnu mar med npo rej "
-        "ret sls spa sci sec trd sof sad tch trp tfr web wri eng".split(),
-        "jjj",
-    ),
-    **dict.fromkeys("ggg cpg crg cwg dmg evg lbg tlg wrg".split(), "ggg"),
-    **dict.fromkeys(
-        "hhh apa roo sub rea reb reo off prk vac swp hsw hou sha sbw rew".split(), "hhh"
-    ),
-    **dict.fromkeys("bbb rts".split(), "bbb"),
+    code: section for section, codes in _SECTIONS.items() for code in codes.split()
 }
 
 # Near-duplicate threshold on word-shingle overlap (Jaccard).
@@ -177,7 +175,9 @@ def lead_fields(parsed: Mapping[str, Any], *, url: str) -> dict[str, Any]:
     }
 
 
-def _find_original(fields: dict[str, Any], site: Site | None) -> tuple[str, Lead] | None:
+def _find_original(
+    fields: dict[str, Any], site: Site | None
+) -> tuple[str, Lead] | None:
     """The earlier lead this posting reposts or duplicates, if any."""
     if repost_of := fields["repost_of"]:
         original = Lead.objects.filter(post_id=repost_of).first()
@@ -193,9 +193,11 @@ def _find_original(fields: dict[str, Any], site: Site | None) -> tuple[str, Lead
     if candidate is None and fields["title"]:
         # Near-identical text: compare against earlier leads with the same title.
         mine = normalised_text(fields["title"], fields["description"])
-        for other in Lead.objects.filter(title__iexact=fields["title"]).only(
-            "id", "title", "description", "site_id", "original_id", "created_at"
-        ).order_by("created_at")[:50]:
+        for other in (
+            Lead.objects.filter(title__iexact=fields["title"])
+            .only("id", "title", "description", "site_id", "original_id", "created_at")
+            .order_by("created_at")[:50]
+        ):
             theirs = normalised_text(other.title, other.description)
             if text_similarity(mine, theirs) >= NEAR_DUPLICATE_SIMILARITY:
                 candidate = other
@@ -237,7 +239,9 @@ def record_posting(
     category = category_for(parsed.get("category"))
     now = timezone.now()
     if existing is not None:
-        return _update_existing(existing, fields, body_html, now)
+        return _update_existing(
+            existing, {**fields, "site": site, "category": category}, body_html, now
+        )
 
     lineage = _find_original(fields, site)
     kind, original = lineage if lineage else (Lead.DedupClass.NEW, None)
@@ -264,7 +268,9 @@ def record_posting(
         existing = _existing_lead(post_id, fields["url"], url)
         if existing is None:
             raise
-        return _update_existing(existing, fields, body_html, now)
+        return _update_existing(
+            existing, {**fields, "site": site, "category": category}, body_html, now
+        )
     return RecordOutcome(kind, lead)
 
 
@@ -278,15 +284,24 @@ def _existing_lead(post_id: str | None, canonical: str, fetched: str) -> Lead | 
 def _update_existing(
     lead: Lead, fields: dict[str, Any], body_html: str, now: datetime
 ) -> RecordOutcome:
-    changed = lead.content_hash != fields["content_hash"] or (
-        fields["source_updated_at"] is not None
-        and fields["source_updated_at"] != lead.source_updated_at
+    changed = (
+        lead.content_hash != fields["content_hash"]
+        or (
+            fields["source_updated_at"] is not None
+            and fields["source_updated_at"] != lead.source_updated_at
+        )
+        or (fields["site"] is not None and fields["site"].pk != lead.site_id)
+        or (
+            fields["category"] is not None and fields["category"].pk != lead.category_id
+        )
     )
     if not changed:
         Lead.objects.filter(pk=lead.pk).update(scraped_at=now)
         return RecordOutcome("unchanged", lead)
     with transaction.atomic():
         for name, value in fields.items():
+            if name in {"site", "category"} and value is None:
+                continue  # a page that does not say keeps what we knew
             setattr(lead, name, value)
         lead.body_html = body_html or lead.body_html
         lead.status = Lead.Status.ACTIVE
@@ -301,8 +316,10 @@ def _update_existing(
 
 def set_archived(*, lead_ids: Iterable[int], archived: bool) -> int:
     """Archive or restore leads; returns how many changed. Safe to repeat."""
-    return Lead.objects.filter(pk__in=list(lead_ids)).exclude(archived=archived).update(
-        archived=archived, updated_at=timezone.now()
+    return (
+        Lead.objects.filter(pk__in=list(lead_ids))
+        .exclude(archived=archived)
+        .update(archived=archived, updated_at=timezone.now())
     )
 
 

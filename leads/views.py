@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
+
+from craigleads.http import HtmxHttpRequest
 
 from . import selectors, services
 from .forms import BulkActionForm, LeadFilterForm
@@ -17,7 +19,7 @@ PAGE_SIZE = 50
 
 @require_GET
 @permission_required("leads.view_lead", raise_exception=True)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "overview": selectors.lead_overview(request.user),
         "recent": selectors.list_leads(user=request.user)[:10],
@@ -29,10 +31,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("leads.view_lead", raise_exception=True)
-def lead_list(request: HttpRequest) -> HttpResponse:
+def lead_list(request: HtmxHttpRequest) -> HttpResponse:
     form = LeadFilterForm(request.GET)
     leads = selectors.list_leads(
-        user=request.user, filters=form.filters(), sort=form.sort()
+        user=request.user, filters=form.filters(), sort=form.sort_order()
     )
     page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -50,7 +52,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @permission_required("leads.view_lead", raise_exception=True)
-def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
+def lead_detail(request: HtmxHttpRequest, lead_id: int) -> HttpResponse:
     lead = get_object_or_404(selectors.leads_for(request.user), pk=lead_id)
     can_see_contacts = request.user.has_perm("leads.view_contact_details")
     contact = (
@@ -69,9 +71,13 @@ def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
 
 @require_POST
 @permission_required("leads.change_lead", raise_exception=True)
-def bulk_action(request: HttpRequest) -> HttpResponse:
+def bulk_action(request: HtmxHttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("lead_ids") if i.isdigit()]
-    allowed = list(selectors.leads_for(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+    allowed = list(
+        selectors.leads_for(request.user)
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
     form = BulkActionForm(request.POST, allowed_ids=allowed)
     if not form.is_valid():
         messages.error(request, "Choose at least one lead and an action.")

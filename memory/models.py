@@ -28,7 +28,9 @@ class MemoryStore(models.Model):
         db_table = "memory_stores"
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["session_id", "memory_type"], name="memory_session_type")
+            models.Index(
+                fields=["session_id", "memory_type"], name="memory_session_type"
+            )
         ]
 
     def __str__(self) -> str:

@@ -5,10 +5,23 @@ from .models import ApprovalRule, ResponseTemplate
 
 @admin.register(ResponseTemplate)
 class ResponseTemplateAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "active", "use_count", "success_rate", "updated_at"]
+    list_display = [
+        "name",
+        "category",
+        "active",
+        "use_count",
+        "success_rate",
+        "updated_at",
+    ]
     list_filter = ["active", "category"]
     search_fields = ["name", "subject_template", "body_template"]
-    readonly_fields = ["variables", "use_count", "success_rate", "created_at", "updated_at"]
+    readonly_fields = [
+        "variables",
+        "use_count",
+        "success_rate",
+        "created_at",
+        "updated_at",
+    ]
 
 
 @admin.register(ApprovalRule)

@@ -15,7 +15,7 @@ class StartJobForm(forms.Form):
     sites = forms.ModelMultipleChoiceField(
         queryset=Site.objects.all(),
         to_field_name="code",
-        help_text="Hold Ctrl to pick several",
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choices"}),
     )
     category = forms.ModelChoiceField(
         queryset=Category.objects.all(), to_field_name="code"
@@ -42,6 +42,7 @@ class SavedSearchForm(forms.ModelForm):
 
     class Meta:
         model = SavedSearch
+        widgets = {"sites": forms.CheckboxSelectMultiple(attrs={"class": "choices"})}
         fields = [
             "name",
             "sites",

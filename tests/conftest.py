@@ -20,8 +20,12 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     chromium = os.environ.get("CHROMIUM_PATH", settings.CHROMIUM_PATH)
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
-            item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL pointing at PostgreSQL"))
-        if ("redis" in item.keywords or "celery_worker" in item.keywords) and not settings.REDIS_URL:
+            item.add_marker(
+                pytest.mark.skip(reason="needs DATABASE_URL pointing at PostgreSQL")
+            )
+        if (
+            "redis" in item.keywords or "celery_worker" in item.keywords
+        ) and not settings.REDIS_URL:
             item.add_marker(pytest.mark.skip(reason="needs REDIS_URL"))
         if "browser" in item.keywords and not os.path.exists(chromium):
             item.add_marker(pytest.mark.skip(reason=f"no Chromium at {chromium}"))
@@ -36,7 +40,9 @@ def _fast_password_hashing(settings: Any) -> None:
 @pytest.fixture
 def make_user(db: Any):
     def make(role: str, username: str | None = None) -> Any:
-        user, _ = create_user(username=username or f"{role}-user", role=role, password=PASSWORD)
+        user, _ = create_user(
+            username=username or f"{role}-user", role=role, password=PASSWORD
+        )
         return user
 
     return make

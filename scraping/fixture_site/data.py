@@ -561,3 +561,21 @@ def generate_postings(seed: int = 1, count: int = 400) -> tuple[Posting, ...]:
         ):
             postings[index] = replace(posting, repost_of=posting.pid - 9_876_543)
     return tuple(postings)
+
+
+def shift_to_recent(
+    postings: tuple[Posting, ...], *, newest: datetime | None = None
+) -> tuple[Posting, ...]:
+    """The same postings moved in time so the newest was posted an hour ago (the
+    demo should look current; tests keep the fixed dates)."""
+    latest = max(max(p.posted, p.updated or p.posted) for p in postings)
+    target = newest or datetime.now(tz=UTC) - timedelta(hours=1)
+    delta = target - latest
+    return tuple(
+        replace(
+            p,
+            posted=p.posted + delta,
+            updated=p.updated + delta if p.updated else None,
+        )
+        for p in postings
+    )

@@ -18,7 +18,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from . import pages, posting_page
-from .data import CATEGORIES, SECTIONS, SITES, Posting, generate_postings
+from .data import (
+    CATEGORIES,
+    SECTIONS,
+    SITES,
+    Posting,
+    generate_postings,
+    shift_to_recent,
+)
 
 _POSTING_RE = re.compile(
     r"^/(?P<site>[a-z]+)/(?:(?P<sub>[a-z]{3})/)?(?P<cat>[a-z]{3})/d/"
@@ -139,6 +146,7 @@ class FixtureSite:
         faults: FixtureFaults | None = None,
         shared_dir: Path | None = None,
         use_shared_pages: bool = True,
+        recent: bool = False,
     ) -> None:
         self.seed, self.count, self.page_size = seed, count, page_size
         self.robots_txt = pages.ROBOTS_TXT if robots_txt is None else robots_txt
@@ -146,6 +154,8 @@ class FixtureSite:
         self.robots_delay = robots_delay
         self.faults = faults or FixtureFaults()
         self.postings: tuple[Posting, ...] = generate_postings(seed, count)
+        if recent:
+            self.postings = shift_to_recent(self.postings)
         self._by_pid = {p.pid: p for p in self.postings}
         folder = (shared_dir or default_shared_dir()) if use_shared_pages else None
         self.real_pages = _load_real_pages(folder)

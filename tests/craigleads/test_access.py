@@ -22,10 +22,22 @@ PAGE_VIEW = dict.fromkeys(["admin", "operator", "reviewer", "viewer"], ALLOW) | 
     "roleless": DENY,
     "anonymous": LOGIN,
 }
-PAGE_RUN = {"admin": ALLOW, "operator": ALLOW, "reviewer": DENY, "viewer": DENY,
-            "roleless": DENY, "anonymous": LOGIN}
-PAGE_ADMIN = {"admin": ALLOW, "operator": DENY, "reviewer": DENY, "viewer": DENY,
-              "roleless": DENY, "anonymous": LOGIN}
+PAGE_RUN = {
+    "admin": ALLOW,
+    "operator": ALLOW,
+    "reviewer": DENY,
+    "viewer": DENY,
+    "roleless": DENY,
+    "anonymous": LOGIN,
+}
+PAGE_ADMIN = {
+    "admin": ALLOW,
+    "operator": DENY,
+    "reviewer": DENY,
+    "viewer": DENY,
+    "roleless": DENY,
+    "anonymous": LOGIN,
+}
 API_VIEW = PAGE_VIEW | {"anonymous": DENY}
 API_RUN = PAGE_RUN | {"anonymous": DENY}
 DJANGO_ADMIN = {"admin": ALLOW} | dict.fromkeys(
@@ -138,7 +150,9 @@ def test_role_gets_exactly_the_access_the_matrix_grants(
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_django_admin_is_for_admins_only(role: str, make_user: Any, roleless: Any) -> None:
+def test_django_admin_is_for_admins_only(
+    role: str, make_user: Any, roleless: Any
+) -> None:
     client = client_for(_user_for(role, make_user, roleless))
     urls = [reverse("admin:index")] + [
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
@@ -147,7 +161,9 @@ def test_django_admin_is_for_admins_only(role: str, make_user: Any, roleless: An
     for url in urls:
         response = client.get(url)
         outcome = LOGIN if response.status_code == 302 else _outcome(response)
-        assert outcome == DJANGO_ADMIN[role], f"{role} GET {url}: {response.status_code}"
+        assert outcome == DJANGO_ADMIN[role], (
+            f"{role} GET {url}: {response.status_code}"
+        )
 
 
 def test_viewer_sees_contact_details_masked_and_operator_sees_them(
@@ -159,11 +175,17 @@ def test_viewer_sees_contact_details_masked_and_operator_sees_them(
         contact_email="hiring.manager@acme-example.com",
         contact_phone="415-555-0134",
     )
-    page = client_for(viewer).get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    page = (
+        client_for(viewer).get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    )
     assert "hiring.manager@acme-example.com" not in page
     assert "h***@acme-example.com" in page
     assert "415-555-0134" not in page
     api = client_for(viewer).get(reverse("api-lead-detail", args=[lead.pk])).json()
     assert api["contact_email"] == "h***@acme-example.com"
-    page = client_for(operator).get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    page = (
+        client_for(operator)
+        .get(reverse("leads:detail", args=[lead.pk]))
+        .content.decode()
+    )
     assert "hiring.manager@acme-example.com" in page

@@ -18,7 +18,9 @@ from responses.models import ApprovalRule, ResponseTemplate
 pytestmark = pytest.mark.django_db
 
 
-def test_createuser_makes_a_user_with_the_role_and_prints_a_generated_password() -> None:
+def test_createuser_makes_a_user_with_the_role_and_prints_a_generated_password() -> (
+    None
+):
     out = StringIO()
     call_command("createuser", "rita", "--role", "reviewer", stdout=out)
     user = get_user_model().objects.get(username="rita")
@@ -30,7 +32,7 @@ def test_createuser_makes_a_user_with_the_role_and_prints_a_generated_password()
 
 
 def test_createuser_refuses_a_weak_password_and_a_taken_name() -> None:
-    with pytest.raises(CommandError, match="too short|too common"):
+    with pytest.raises(CommandError, match=r"too short|too common"):
         call_command("createuser", "sam", "--role", "viewer", "--password", "abc")
     assert not get_user_model().objects.filter(username="sam").exists()
     call_command("createuser", "sam", "--role", "viewer", stdout=StringIO())
@@ -57,11 +59,21 @@ def test_bootstrap_prints_the_admin_password_once(settings: Any) -> None:
 
 def test_load_defaults_is_idempotent_and_keeps_edits() -> None:
     call_command("load_defaults", stdout=StringIO())
-    counts = (Site.objects.count(), Category.objects.count(), ResponseTemplate.objects.count())
+    counts = (
+        Site.objects.count(),
+        Category.objects.count(),
+        ResponseTemplate.objects.count(),
+    )
     assert Category.objects.get(code="reo").by_owner
     assert CriteriaProfile.objects.get(is_default=True).criteria.count() >= 5
-    assert ApprovalRule.objects.filter(action="auto_approve", params__score=0.9).exists()
+    assert ApprovalRule.objects.filter(
+        action="auto_approve", params__score=0.9
+    ).exists()
     Site.objects.filter(code="sfbay").update(name="Bay Area (edited)")
     call_command("load_defaults", stdout=StringIO())
-    assert (Site.objects.count(), Category.objects.count(), ResponseTemplate.objects.count()) == counts
+    assert (
+        Site.objects.count(),
+        Category.objects.count(),
+        ResponseTemplate.objects.count(),
+    ) == counts
     assert Site.objects.get(code="sfbay").name == "Bay Area (edited)"

@@ -46,7 +46,10 @@ def test_app_services_point_at_the_compose_database_and_redis() -> None:
     services = _compose()["services"]
     for name in ("web", "worker", "beat"):
         env = services[name]["environment"]
-        assert env["DATABASE_URL"].startswith("postgres://") and "@db:5432/" in env["DATABASE_URL"]
+        assert (
+            env["DATABASE_URL"].startswith("postgres://")
+            and "@db:5432/" in env["DATABASE_URL"]
+        )
         assert env["REDIS_URL"].startswith("redis://redis:6379")
         assert services[name]["depends_on"]["db"]["condition"] == "service_healthy"
 

@@ -44,9 +44,21 @@ def private_redis(tmp_path: Path):
         pytest.skip("redis-server is not installed")
     port = _free_port()
     proc = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -68,7 +80,10 @@ def test_healthz_is_503_naming_redis_when_redis_stops(
     proc, url = private_redis
     settings.REDIS_URL = url
     settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [url]}}
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [url]},
+        }
     }
     assert client.get("/healthz").status_code == 200
     proc.kill()
@@ -91,7 +106,9 @@ def test_logged_in_socket_receives_published_events(viewer: Any) -> None:
     headers = _session_headers(viewer)
 
     async def scenario() -> dict[str, Any]:
-        communicator = WebsocketCommunicator(application, "/ws/events/", headers=headers)
+        communicator = WebsocketCommunicator(
+            application, "/ws/events/", headers=headers
+        )
         connected, _ = await communicator.connect()
         assert connected
         await database_sync_to_async(events.publish)("lead.created", {"lead_id": 7})
@@ -105,7 +122,9 @@ def test_logged_in_socket_receives_published_events(viewer: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_anonymous_socket_and_foreign_origin_are_refused(viewer: Any) -> None:
     async def connect(headers: list[tuple[bytes, bytes]]) -> bool:
-        communicator = WebsocketCommunicator(application, "/ws/events/", headers=headers)
+        communicator = WebsocketCommunicator(
+            application, "/ws/events/", headers=headers
+        )
         connected, _ = await communicator.connect()
         await communicator.disconnect()
         return connected
@@ -123,7 +142,9 @@ def test_socket_stops_delivering_after_logout(viewer: Any) -> None:
     headers = _session_headers(viewer)
 
     async def scenario() -> Any:
-        communicator = WebsocketCommunicator(application, "/ws/events/", headers=headers)
+        communicator = WebsocketCommunicator(
+            application, "/ws/events/", headers=headers
+        )
         assert (await communicator.connect())[0]
         await database_sync_to_async(Session.objects.all().delete)()
         await database_sync_to_async(events.publish)("lead.created", {"lead_id": 8})
@@ -143,18 +164,29 @@ def test_event_published_by_another_process_arrives_through_redis(
     headers = _session_headers(viewer)
 
     async def scenario() -> dict[str, Any]:
-        communicator = WebsocketCommunicator(application, "/ws/events/", headers=headers)
+        communicator = WebsocketCommunicator(
+            application, "/ws/events/", headers=headers
+        )
         assert (await communicator.connect())[0]
-        code = "from craigleads import events; events.publish('scraper.progress', {'job_id': 3})"
+        code = (
+            "from craigleads import events; "
+            "events.publish('scraper.progress', {'job_id': 3})"
+        )
         await database_sync_to_async(subprocess.run)(
-            [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, check=True,
-            capture_output=True, timeout=60,
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=60,
         )
         message = await communicator.receive_json_from(timeout=10)
         await communicator.disconnect()
         return message
 
-    assert async_to_sync(scenario)() == {"type": "scraper.progress", "data": {"job_id": 3}}
+    assert async_to_sync(scenario)() == {
+        "type": "scraper.progress",
+        "data": {"job_id": 3},
+    }
 
 
 def test_api_answers_401_without_credentials_and_works_with_a_token(

@@ -15,13 +15,22 @@ ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 20 + "-settings-test-secret-key-0123456789abcdef"
 
 
-def _django_check(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {
-        "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG"}}
+def _django_check(
+    env: dict[str, str], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG"}
+    }
     clean.update({"CRAIGLEADS_VAR_DIR": str(tmp_path), **env})
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -56,7 +65,9 @@ def test_production_without_secret_key_refuses_to_start(tmp_path: Path) -> None:
     assert "SECRET_KEY is required" in result.stderr
 
 
-def test_embedded_run_keeps_a_generated_secret_key_between_starts(tmp_path: Path) -> None:
+def test_embedded_run_keeps_a_generated_secret_key_between_starts(
+    tmp_path: Path,
+) -> None:
     assert _django_check({}, tmp_path).returncode == 0
     key = (tmp_path / "secret_key").read_text()
     assert len(key) >= 50
@@ -65,20 +76,29 @@ def test_embedded_run_keeps_a_generated_secret_key_between_starts(tmp_path: Path
 
 
 def test_deploy_check_is_clean_with_production_values(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "SECURE_SSL_REDIRECT"}}
-    env.update({
-        "CRAIGLEADS_VAR_DIR": str(tmp_path),
-        "SECRET_KEY": GOOD_KEY + "Zq8!",
-        "DEBUG": "false",
-        "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
-        "REDIS_URL": "redis://127.0.0.1:6379/9",
-        "ALLOWED_HOSTS": "leads.example.com",
-        "CRAIGLEADS_CONTACT_EMAIL": "ops@example.com",
-    })
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "SECURE_SSL_REDIRECT"}
+    }
+    env.update(
+        {
+            "CRAIGLEADS_VAR_DIR": str(tmp_path),
+            "SECRET_KEY": GOOD_KEY + "Zq8!",
+            "DEBUG": "false",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
+            "REDIS_URL": "redis://127.0.0.1:6379/9",
+            "ALLOWED_HOSTS": "leads.example.com",
+            "CRAIGLEADS_CONTACT_EMAIL": "ops@example.com",
+        }
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr + result.stdout
 

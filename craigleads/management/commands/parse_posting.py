@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from qualification.salary import normalise_compensation
 
+from qualification.salary import normalise_compensation
 from scraping.parsing import parse_posting
 from scraping.parsing.records import posting_record
 

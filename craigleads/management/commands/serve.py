@@ -134,7 +134,7 @@ class Command(BaseCommand):
     def _start_demo(self, port: int) -> Any:
         from scraping.fixture_site import FixtureSite
 
-        site = FixtureSite(port=port)
+        site = FixtureSite(port=port, recent=True)
         site.start()
         host = f"127.0.0.1:{site.port}"
         # The demo site joins the scraping allowlist for this process only.
