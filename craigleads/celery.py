@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from celery.schedules import crontab
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "craigleads.settings")
@@ -58,10 +57,6 @@ app.conf.update(
         "dispatch-due-searches": {
             "task": "scraping.dispatch_due_searches",
             "schedule": 60.0,
-        },
-        "nightly-housekeeping": {
-            "task": "craigleads.recovery_sweep",
-            "schedule": crontab(hour=3, minute=17),
         },
     },
 )

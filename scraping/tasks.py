@@ -28,7 +28,12 @@ def run_scrape_job_task(job_id: int) -> None:
         )
 
 
-@shared_task(name="scraping.dispatch_due_searches", acks_late=True, time_limit=60)
+@shared_task(
+    name="scraping.dispatch_due_searches",
+    acks_late=True,
+    time_limit=60,
+    soft_time_limit=50,
+)
 def dispatch_due_searches_task() -> None:
     """Start the saved searches that are due (beat, every minute)."""
     started = services.dispatch_due_searches()
