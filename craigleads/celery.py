@@ -54,6 +54,10 @@ app.conf.update(
             "task": "craigleads.recovery_sweep",
             "schedule": 300.0,
         },
+        "send-due-replies": {
+            "task": "responses.send_due",
+            "schedule": 60.0,
+        },
         "dispatch-due-searches": {
             "task": "scraping.dispatch_due_searches",
             "schedule": 60.0,

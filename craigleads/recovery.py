@@ -12,14 +12,18 @@ logger = logging.getLogger(__name__)
 
 
 def run_recovery_sweep(*, force: bool = False) -> dict[str, list[int]]:
-    """Re-queue unfinished scrape jobs (and, as apps add them, other work).
+    """Re-queue unfinished scrape jobs and leads that were never scored.
 
     `force` is for process start in the embedded run, where no other worker can be
     holding a lease. Safe to run at any time: re-queued work is idempotent.
     """
+    from qualification.services import requeue_unqualified
     from scraping.services import recover_unfinished_jobs
 
-    recovered = {"scrape_jobs": recover_unfinished_jobs(force=force)}
+    recovered = {
+        "scrape_jobs": recover_unfinished_jobs(force=force),
+        "unqualified_leads": requeue_unqualified(),
+    }
     if any(recovered.values()):
         logger.info("recovery sweep re-queued %s", recovered)
     return recovered

@@ -35,6 +35,7 @@ _OPERATOR_EXTRA = _REVIEWER_EXTRA | {
     "run_scrape",
     "export_leads",
     "delete_savedsearch",
+    "delete_criterion",
 }
 _ADMIN_ONLY_MODELS = {
     "site",

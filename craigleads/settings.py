@@ -367,6 +367,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LeadStatusEnum": "leads.models.Lead.Status",
         "ScrapeJobStatusEnum": "scraping.models.ScrapeJob.Status",
+        "DraftStateEnum": "responses.models.Draft.State",
+        "DraftOutcomeEnum": "responses.models.Draft.Outcome",
     },
 }
 
@@ -390,6 +392,34 @@ SCRAPE_MAX_RETRIES = _int("SCRAPE_MAX_RETRIES", 4)
 SCRAPE_CHUNK_SECONDS = _float("SCRAPE_CHUNK_SECONDS", 60.0, minimum=0.1)
 SCRAPE_LEASE_SECONDS = _int("SCRAPE_LEASE_SECONDS", 120, minimum=2)
 DEMO_SITE_URL = _url("CRAIGLEADS_DEMO_SITE_URL", {"http"})
+
+# --- replies ------------------------------------------------------------------
+
+# Leads graded this or better get a draft reply.
+DRAFT_MIN_GRADE = os.environ.get("DRAFT_MIN_GRADE", "B").upper()
+if DRAFT_MIN_GRADE not in {"A", "B", "C", "D", "F"}:
+    raise ImproperlyConfigured(
+        f"DRAFT_MIN_GRADE must be a grade A-F, not {DRAFT_MIN_GRADE!r}"
+    )
+SEND_DAILY_CAP = _int("SEND_DAILY_CAP", 50)
+SEND_WINDOW = os.environ.get("SEND_WINDOW", "00:00-24:00")
+try:
+    _start, _end = (
+        int(part.split(":")[0]) * 60 + int(part.split(":")[1])
+        for part in SEND_WINDOW.split("-")
+    )
+    if not 0 <= _start < _end <= 24 * 60:
+        raise ValueError
+    SEND_WINDOW_MINUTES = (_start, _end)
+except ValueError:
+    raise ImproperlyConfigured(
+        f"SEND_WINDOW must look like 08:00-18:00 (local time), not {SEND_WINDOW!r}"
+    ) from None
+SEND_MAX_ATTEMPTS = _int("SEND_MAX_ATTEMPTS", 5, minimum=1)
+# Printed in every reply's footer (CAN-SPAM asks for a postal address).
+COMPANY_POSTAL_ADDRESS = os.environ.get("COMPANY_POSTAL_ADDRESS", "")
+# Where opt-out links in replies point.
+PUBLIC_BASE_URL = _url("PUBLIC_BASE_URL", {"http", "https"}) or "http://127.0.0.1:8000"
 
 # --- logging ------------------------------------------------------------------
 

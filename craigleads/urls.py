@@ -16,6 +16,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", api.ApiRootView.as_view(), name="api-root"),
     path("", include("leads.api_urls")),
     path("", include("scraping.api_urls")),
+    path("", include("qualification.api_urls")),
+    path("", include("responses.api_urls")),
 ]
 
 urlpatterns = [
@@ -38,5 +40,6 @@ urlpatterns = [
     ),
     path("scrapes/", include("scraping.urls")),
     path("replies/", include("responses.urls")),
+    path("qualification/", include("qualification.urls")),
     path("", include("leads.urls")),
 ]

@@ -170,6 +170,8 @@ class Lead(models.Model):
     qualification_grade = models.CharField(max_length=1, blank=True)
     qualification_passed = models.BooleanField(null=True, blank=True)
     qualification_reasons = models.JSONField(default=list, blank=True)
+    qualification_breakdown = models.JSONField(default=dict, blank=True)
+    qualification_failed_filter = models.CharField(max_length=40, blank=True)
     qualified_at = models.DateTimeField(null=True, blank=True)
 
     # bookkeeping

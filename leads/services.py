@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 
 from craigleads import events
 
+from . import hooks
 from .models import Category, Lead, Site
 
 logger = logging.getLogger(__name__)
@@ -259,6 +260,7 @@ def record_posting(
                 processed_at=now,
                 **fields,
             )
+            hooks.lead_recorded(lead.pk)
             events.publish_on_commit(
                 "lead.created",
                 {"lead_id": lead.pk, "dedup_class": kind, "title": lead.title[:120]},
@@ -310,6 +312,7 @@ def _update_existing(
         if lead.dedup_class == Lead.DedupClass.NEW:
             lead.dedup_class = Lead.DedupClass.UPDATED
         lead.save()
+        hooks.lead_recorded(lead.pk)
         events.publish_on_commit("lead.updated", {"lead_id": lead.pk})
     return RecordOutcome("updated", lead)
 

@@ -109,3 +109,53 @@ class UserCriteriaChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} uses {self.profile}"
+
+
+class FeatureSnapshot(models.Model):
+    """The scoring features of one lead, kept so that re-scoring every lead after a
+    criteria change reads numbers and term counts instead of re-reading text."""
+
+    lead = models.OneToOneField(
+        "leads.Lead", on_delete=models.CASCADE, related_name="feature_snapshot"
+    )
+    content_hash = models.CharField(max_length=64)
+    features = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"features of lead {self.lead_id}"
+
+
+class RescoreRun(models.Model):
+    """A bulk re-score of every lead with one profile, with its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    profile = models.ForeignKey(CriteriaProfile, on_delete=models.CASCADE)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default="queued")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    last_lead_id = models.BigIntegerField(default=0)
+    grade_moves = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"re-score {self.pk} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

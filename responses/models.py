@@ -1,8 +1,14 @@
-"""Responses: reply templates (the seed's `response_templates`) and approval rules."""
+"""Responses: reply templates (the seed's `response_templates`), approval rules,
+drafts with their audit trail, do-not-contact entries and A/B tests."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 
 class ResponseTemplate(models.Model):
@@ -27,6 +33,31 @@ class ResponseTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from .templating import parse_template
+
+        # The variables column is derived; keep it in step with the text.
+        names: list[str] = []
+        for text in (self.subject_template, self.body_template):
+            for name in parse_template(text).variables:
+                if name not in names:
+                    names.append(name)
+        self.variables = names
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """Refuse unknown variables and anything but {{name}} / {{name|fallback}},
+        naming the line and column (the language cannot run code)."""
+        from .templating import validate_template
+
+        errors: dict[str, list[str]] = {}
+        for field in ("subject_template", "body_template"):
+            found = validate_template(getattr(self, field) or "")
+            if found:
+                errors[field] = [str(e) for e in found]
+        if errors:
+            raise ValidationError(errors)
 
 
 class ApprovalRule(models.Model):
@@ -56,3 +87,187 @@ class ApprovalRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
+
+
+class SenderProfile(models.Model):
+    """Who replies: the name, signature and links that templates can use. One is
+    the team default; a user may have their own."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sender_profile",
+    )
+    is_default = models.BooleanField(default=False)
+    name = models.CharField(max_length=120)
+    email = models.EmailField(blank=True, help_text="Reply-To address of sent replies")
+    phone = models.CharField(max_length=40, blank=True)
+    signature = models.TextField(blank=True)
+    portfolio_url = models.URLField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="one_default_sender",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Draft(models.Model):
+    """A reply to one lead. Moves between states only through
+    `responses.services.transition`, each move written to DraftEvent."""
+
+    class State(models.TextChoices):
+        GENERATED = "generated", "generated"
+        PENDING_REVIEW = "pending_review", "pending review"
+        APPROVED = "approved", "approved"
+        REJECTED = "rejected", "rejected"
+        SENT = "sent", "sent"
+        DELIVERED = "delivered", "delivered"
+        FAILED = "failed", "failed"
+
+    class Outcome(models.TextChoices):
+        REPLY = "reply", "reply received"
+        INTERVIEW = "interview", "interview"
+        NO_RESPONSE = "no_response", "no response"
+
+    lead = models.OneToOneField(
+        "leads.Lead", on_delete=models.CASCADE, related_name="draft"
+    )
+    template = models.ForeignKey(
+        ResponseTemplate, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    ab_test = models.ForeignKey(
+        "ABTest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="drafts",
+    )
+    variant = models.CharField(max_length=60, blank=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    to_email = models.EmailField(max_length=254, blank=True)
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.GENERATED, db_index=True
+    )
+    decided_by_rule = models.ForeignKey(
+        ApprovalRule, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    escalated = models.BooleanField(default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            ("approve_draft", "Can approve, reject and send drafts"),
+            ("record_outcome", "Can record what came back from a reply"),
+        ]
+
+    def __str__(self) -> str:
+        return f"draft {self.pk} ({self.state})"
+
+
+class DraftEvent(models.Model):
+    """The audit trail of a draft: every move and every edit, with who and why."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    actor_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=20)  # created, transition, edit, outcome
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16, blank=True)
+    note = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name}: {self.action} {self.from_state}->{self.to_state}"
+
+
+class DoNotContact(models.Model):
+    """An address, phone or company never to be contacted (opt-outs land here)."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "e-mail"
+        PHONE = "phone", "phone"
+        COMPANY = "company", "company"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    value = models.CharField(max_length=254, help_text="Stored normalised (lower case)")
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "do-not-contact entries"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="dnc_unique_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.value}"
+
+
+class ABTest(models.Model):
+    """Reply templates competing for one category; leads are assigned by a stable
+    hash, so a lead always gets the same variant."""
+
+    name = models.CharField(max_length=120, unique=True)
+    category = models.CharField(max_length=12, blank=True, help_text="blank: any")
+    active = models.BooleanField(default=True)
+    min_sample = models.PositiveIntegerField(default=30)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "A/B test"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ABVariant(models.Model):
+    test = models.ForeignKey(ABTest, on_delete=models.CASCADE, related_name="variants")
+    name = models.CharField(max_length=60)
+    template = models.ForeignKey(ResponseTemplate, on_delete=models.PROTECT)
+    is_control = models.BooleanField(default=False)
+    weight = models.FloatField(default=1.0)
+
+    class Meta:
+        ordering = ["test", "-is_control", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["test", "name"], name="variant_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.test}: {self.name}"

@@ -34,7 +34,17 @@
       try { event = JSON.parse(message.data); } catch (e) { return; }
       if (!event || typeof event.type !== "string") { return; }
       var name = event.type.replace(/[^a-z0-9]+/gi, "-");
-      if (window.htmx) { window.htmx.trigger(body, name, event.data || {}); }
+      if (window.htmx) {
+        window.htmx.trigger(body, name, event.data || {});
+        // Per-object names, so a fragment can listen for its own row without an
+        // htmx trigger filter (filters evaluate JavaScript, which the CSP forbids).
+        if (event.data && event.data.draft_id) {
+          window.htmx.trigger(body, "draft-" + event.data.draft_id + "-changed", event.data);
+        }
+        if (event.data && event.data.lead_id) {
+          window.htmx.trigger(body, "lead-" + event.data.lead_id + "-changed", event.data);
+        }
+      }
       body.dispatchEvent(new CustomEvent("craigleads:" + name, { detail: event.data }));
       if (event.type === "lead.alert" && event.data && event.data.title) {
         toast("Grade " + (event.data.grade || "A") + " lead: " + event.data.title);
@@ -54,6 +64,44 @@
     if (e.key === "/" && document.activeElement === body) {
       var search = document.querySelector("input[type=search]");
       if (search) { e.preventDefault(); search.focus(); }
+    }
+  });
+})();
+
+// Approval queue keys: j/k move between drafts, a approves, r rejects (focuses
+// the reason), e edits (focuses the subject). Ignored while typing in a field.
+(function () {
+  "use strict";
+  function cards() { return Array.prototype.slice.call(document.querySelectorAll("article.draft")); }
+  function current() {
+    var active = document.activeElement;
+    return active && active.closest ? active.closest("article.draft") : null;
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) { return; }
+    var tag = (document.activeElement && document.activeElement.tagName) || "";
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") { return; }
+    var list = cards();
+    if (!list.length) { return; }
+    var card = current();
+    var index = card ? list.indexOf(card) : -1;
+    if (e.key === "j" || e.key === "k") {
+      var next = e.key === "j" ? Math.min(index + 1, list.length - 1) : Math.max(index - 1, 0);
+      list[next].focus();
+      list[next].scrollIntoView({ block: "nearest" });
+      e.preventDefault();
+      return;
+    }
+    if (!card) { return; }
+    if (e.key === "a") {
+      var approve = card.querySelector("button[data-key=a]");
+      if (approve) { approve.click(); e.preventDefault(); }
+    } else if (e.key === "r") {
+      var reason = card.querySelector("form.reject input[name=reason]");
+      if (reason) { reason.focus(); e.preventDefault(); }
+    } else if (e.key === "e") {
+      var subject = card.querySelector(".edit-form input[name=subject]");
+      if (subject) { subject.focus(); e.preventDefault(); }
     }
   });
 })();

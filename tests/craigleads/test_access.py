@@ -38,7 +38,16 @@ PAGE_ADMIN = {
     "roleless": DENY,
     "anonymous": LOGIN,
 }
+PAGE_DECIDE = {
+    "admin": ALLOW,
+    "operator": ALLOW,
+    "reviewer": ALLOW,
+    "viewer": DENY,
+    "roleless": DENY,
+    "anonymous": LOGIN,
+}
 API_VIEW = PAGE_VIEW | {"anonymous": DENY}
+API_DECIDE = PAGE_DECIDE | {"anonymous": DENY}
 API_RUN = PAGE_RUN | {"anonymous": DENY}
 DJANGO_ADMIN = {"admin": ALLOW} | dict.fromkeys(
     ["operator", "reviewer", "viewer", "roleless", "anonymous"], LOGIN
@@ -71,6 +80,37 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "scraping:toggle-search": ("POST", PAGE_RUN),
     "scraping:policy": ("POST", PAGE_ADMIN),
     "responses:queue": ("GET", PAGE_VIEW),
+    "responses:draft": ("GET", PAGE_VIEW),
+    "responses:lead-drafts": ("GET", PAGE_VIEW),
+    "responses:approve": ("POST", PAGE_DECIDE),
+    "responses:reject": ("POST", PAGE_DECIDE),
+    "responses:edit": ("POST", PAGE_DECIDE),
+    "responses:mark-sent": ("POST", PAGE_DECIDE),
+    "responses:outcome": ("POST", PAGE_DECIDE),
+    "responses:bulk-approve": ("POST", PAGE_DECIDE),
+    "responses:template-new": ("GET", PAGE_VIEW),
+    "responses:template-edit": ("GET", PAGE_VIEW),
+    "responses:template-preview": ("POST", PAGE_VIEW),
+    "responses:ab-tests": ("GET", PAGE_VIEW),
+    "responses:optout": ("GET", OPEN),
+    "api-drafts": ("GET", API_VIEW),
+    "api-draft": ("GET", API_VIEW),
+    "api-draft-transition": ("POST", API_DECIDE),
+    "api-draft-outcome": ("POST", API_DECIDE),
+    "api-templates": ("GET", API_VIEW),
+    "api-template": ("GET", API_VIEW),
+    "api-template-preview": ("POST", API_VIEW),
+    "api-ab-results": ("GET", API_VIEW),
+    "qualification:criteria": ("GET", PAGE_VIEW),
+    "qualification:preview": ("POST", PAGE_RUN),
+    "qualification:save": ("POST", PAGE_RUN),
+    "qualification:rescore": ("GET", PAGE_VIEW),
+    "qualification:lead-score": ("GET", PAGE_VIEW),
+    "qualification:requalify": ("POST", PAGE_RUN),
+    "api-lead-qualify": ("POST", API_RUN),
+    "api-qualify": ("POST", API_RUN),
+    "api-criteria": ("GET", API_VIEW),
+    "api-criterion": ("GET", API_VIEW),
     "responses:templates": ("GET", PAGE_VIEW),
 }
 
@@ -100,7 +140,29 @@ def objects(db: Any) -> dict[str, Any]:
     lead = baker.make("leads.Lead", url="https://sfbay.craigslist.org/sof/d/x/1.html")
     job = baker.make("scraping.ScrapeJob")
     search = baker.make("scraping.SavedSearch", category=baker.make("leads.Category"))
-    return {"lead_id": lead.pk, "job_id": job.pk, "search_id": search.pk}
+    profile = baker.make("qualification.CriteriaProfile", is_default=True)
+    criterion = baker.make("qualification.Criterion", profile=profile, type="salary")
+    run = baker.make("qualification.RescoreRun", profile=profile)
+    template = baker.make(
+        "responses.ResponseTemplate", subject_template="{{title}}", body_template="Hi"
+    )
+    draft = baker.make(
+        "responses.Draft", lead=lead, template=template, state="pending_review"
+    )
+    test = baker.make("responses.ABTest")
+    from responses.sending import optout_token
+
+    return {
+        "draft_id": draft.pk,
+        "template_id": template.pk,
+        "test_id": test.pk,
+        "token": optout_token("someone@example.com"),
+        "lead_id": lead.pk,
+        "job_id": job.pk,
+        "search_id": search.pk,
+        "criterion_id": criterion.pk,
+        "run_id": run.pk,
+    }
 
 
 def _url(name: str, objects: dict[str, Any]) -> str:
@@ -111,6 +173,27 @@ def _url(name: str, objects: dict[str, Any]) -> str:
         "api-scrape-job-cancel": ["job_id"],
         "scraping:cancel": ["job_id"],
         "scraping:toggle-search": ["search_id"],
+        "qualification:rescore": ["run_id"],
+        "qualification:lead-score": ["lead_id"],
+        "qualification:requalify": ["lead_id"],
+        "api-lead-qualify": ["lead_id"],
+        "api-qualify": ["lead_id"],
+        "api-criterion": ["criterion_id"],
+        "responses:draft": ["draft_id"],
+        "responses:lead-drafts": ["lead_id"],
+        "responses:approve": ["draft_id"],
+        "responses:reject": ["draft_id"],
+        "responses:edit": ["draft_id"],
+        "responses:mark-sent": ["draft_id"],
+        "responses:outcome": ["draft_id"],
+        "responses:template-edit": ["template_id"],
+        "responses:optout": ["token"],
+        "api-draft": ["draft_id"],
+        "api-draft-transition": ["draft_id"],
+        "api-draft-outcome": ["draft_id"],
+        "api-template": ["template_id"],
+        "api-template-preview": ["template_id"],
+        "api-ab-results": ["test_id"],
     }.get(name, [])
     return reverse(name, kwargs={k: objects[k] for k in pattern_kwargs})
 

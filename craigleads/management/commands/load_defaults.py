@@ -11,7 +11,7 @@ from django.db import transaction
 from craigleads import defaults
 from leads.models import Category, Site
 from qualification.models import CriteriaProfile, Criterion
-from responses.models import ApprovalRule, ResponseTemplate
+from responses.models import ApprovalRule, ResponseTemplate, SenderProfile
 
 
 class Command(BaseCommand):
@@ -59,6 +59,11 @@ class Command(BaseCommand):
                     name=row["name"], defaults=row
                 )
                 created["templates"] = created.get("templates", 0) + new
+            _, new = SenderProfile.objects.get_or_create(
+                is_default=True,
+                defaults={"name": "Your name", "signature": "Sent with craigleads"},
+            )
+            created["sender profiles"] = int(new)
             for row in defaults.APPROVAL_RULES:
                 _, new = ApprovalRule.objects.get_or_create(
                     name=row["name"], defaults=row

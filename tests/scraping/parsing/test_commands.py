@@ -27,7 +27,7 @@ def _lines(buffer: StringIO) -> list[dict[str, object]]:
 
 
 def test_parse_posting_prints_one_json_object_per_file_with_contract_keys(
-    pages_dir: Path
+    pages_dir: Path,
 ) -> None:
     files = [
         str(pages_dir / "posting_lab_sfbay_www_2026.html"),
@@ -75,9 +75,7 @@ def test_parse_posting_reports_unreadable_files_and_carries_on(
     assert [line["file"] for line in _lines(out)] == [good]
 
 
-def test_parse_posting_on_garbage_prints_unparseable(
-    tmp_path: Path
-) -> None:
+def test_parse_posting_on_garbage_prints_unparseable(tmp_path: Path) -> None:
     junk = tmp_path / "junk.bin"
     junk.write_bytes(bytes(range(256)) * 10)
     out = StringIO()
