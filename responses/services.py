@@ -467,7 +467,10 @@ def _rule_matches(rule: ApprovalRule, draft: Draft) -> bool:
     if rule.condition == ApprovalRule.Condition.MENTIONS_SALARY:
         text = f"{draft.subject}\n{draft.body}".lower()
         words = rule.params.get("words") or ["salary", "rate", "negotiat"]
-        return any(str(word).lower() in text for word in words)
+        # Words match at a word start: "rate" must not fire on "generate".
+        return any(
+            re.search(r"\b" + re.escape(str(word).lower()), text) for word in words
+        )
     return False
 
 

@@ -37,7 +37,30 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def live_console(transactional_db: Any, tmp_path: Path) -> Iterator[str]:
+def smtp_inbox() -> Iterator[Any]:
+    """A real SMTP server on loopback that keeps what it accepts."""
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self) -> None:
+            self.messages: list[Any] = []
+
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            self.messages.append(envelope)
+            return "250 Message accepted for delivery"
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    inbox.port = controller.port  # type: ignore[attr-defined]
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def live_console(
+    transactional_db: Any, tmp_path: Path, smtp_inbox: Any
+) -> Iterator[str]:
     port, demo_port = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env.update(
@@ -46,6 +69,7 @@ def live_console(transactional_db: Any, tmp_path: Path) -> Iterator[str]:
         CRAIGLEADS_VAR_DIR=str(tmp_path),
         SCRAPE_TEST_HOST_RATE="50",
         SCRAPE_CHUNK_SECONDS="1",
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp_inbox.port}",
     )
     log = (tmp_path / "serve.log").open("wb")
     proc = subprocess.Popen(

@@ -92,3 +92,68 @@ def test_viewer_sees_contact_details_masked_in_the_browser(
     assert page.locator("text=Start a scrape").count() == 0
     page.goto(f"{live_console}/scrapes/")
     assert page.locator("text=Start scrape").count() == 0
+
+
+def test_drafts_from_a_crawl_reach_the_queue_and_one_approval_sends_one_email(
+    live_console: str, browser_page: Any, smtp_inbox: Any
+) -> None:
+    from django.core.management import call_command
+
+    from responses.models import Draft
+
+    call_command("load_defaults", verbosity=0)
+    create_user(username="rosa", role="reviewer", password=PASSWORD)
+    create_user(username="otto", role="operator", password=PASSWORD)
+    page = browser_page
+    _log_in(page, live_console, "rosa")
+    page.goto(f"{live_console}/replies/queue/")
+    page.wait_for_selector("#live-status.on", timeout=10_000)
+    assert page.locator("article.draft").count() == 0
+
+    # An operator starts the crawl in another browser context.
+    operator = page.context.browser.new_context().new_page()
+    _log_in(operator, live_console, "otto")
+    operator.goto(f"{live_console}/scrapes/")
+    for site in ("sfbay", "newyork", "seattle"):
+        operator.check(f"input[name=sites][value={site}]")
+    operator.select_option("#id_category", "sof")
+    operator.fill("#id_max_pages", "2")
+    operator.click("text=Start scrape")
+    operator.wait_for_selector(".tag-succeeded", timeout=90_000)
+
+    # Drafts arrive in the reviewer's open queue without a reload.
+    page.wait_for_selector("article.draft", timeout=60_000)
+    shot(page, "09-queue-live-drafts")
+    import time
+
+    def reviewable() -> Any:
+        drafts = Draft.objects.filter(state="pending_review", escalated=False)
+        return drafts.exclude(to_email="").first()
+
+    deadline = time.monotonic() + 60
+    while (with_address := reviewable()) is None and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert with_address is not None, "the crawl should yield a draft with an address"
+    page.reload()
+    page.wait_for_selector(f"#draft-{with_address.pk}")
+    # Approved drafts leave the "waiting for review" list; follow this one in "all".
+    drafts_before = Draft.objects.count()
+    page.goto(f"{live_console}/replies/queue/?state=all")
+    page.wait_for_selector(f"#draft-{with_address.pk}")
+    page.keyboard.press("j")  # keyboard navigation lands on a draft
+    assert page.evaluate("document.activeElement.matches('article.draft')")
+    card = page.locator(f"#draft-{with_address.pk}")
+    card.locator("button[data-key=a]").click()
+    page.wait_for_function(
+        "id => document.querySelector('#draft-' + id + ' .tag-delivered')",
+        arg=with_address.pk,
+        timeout=30_000,
+    )
+    card.locator("details.audit summary").click()
+    shot(page, "10-approved-and-delivered")
+    # Every card is still there: a card refreshing itself replaces only itself.
+    assert page.locator("article.draft").count() >= drafts_before
+    trail = card.locator("details.audit").inner_text()
+    for step in ("generated", "pending_review", "approved", "sent", "delivered"):
+        assert step in trail
+    assert [m.rcpt_tos for m in smtp_inbox.messages] == [[with_address.to_email]]

@@ -374,3 +374,12 @@ def test_queue_page_lets_reviewers_act_and_viewers_only_read(
         client_for(viewer).post(f"/replies/drafts/{draft.pk}/reject/").status_code
         == 403
     )
+
+
+def test_salary_rule_matches_whole_words_only(ready: None) -> None:
+    rule = ApprovalRule.objects.get(condition=ApprovalRule.Condition.MENTIONS_SALARY)
+    draft = Draft(subject="We generate corporate sites", body="Accurate work.")
+    draft.lead = make_lead()
+    assert not services._rule_matches(rule, draft)
+    draft.body = "What rate do you pay?"
+    assert services._rule_matches(rule, draft)
