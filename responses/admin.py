@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import ApprovalRule, ResponseTemplate
+from .models import (
+    ABTest,
+    ABVariant,
+    ApprovalRule,
+    DoNotContact,
+    Draft,
+    DraftEvent,
+    ResponseTemplate,
+    SenderProfile,
+)
 
 
 @admin.register(ResponseTemplate)
@@ -30,3 +39,75 @@ class ApprovalRuleAdmin(admin.ModelAdmin):
     list_display_links = ["name"]
     list_filter = ["action", "active"]
     search_fields = ["name"]
+
+
+class DraftEventInline(admin.TabularInline):
+    model = DraftEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "created_at",
+        "actor_name",
+        "action",
+        "from_state",
+        "to_state",
+        "note",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Draft)
+class DraftAdmin(admin.ModelAdmin):
+    """Drafts are read here; they change only through the console and the API,
+    which keep the state machine and the audit trail."""
+
+    list_display = [
+        "id",
+        "lead",
+        "state",
+        "escalated",
+        "template",
+        "variant",
+        "outcome",
+        "updated_at",
+    ]
+    list_filter = ["state", "escalated", "outcome", "template"]
+    search_fields = ["subject", "lead__title", "to_email"]
+    list_select_related = ["lead", "template"]
+    inlines = [DraftEventInline]
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return [f.name for f in Draft._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(DoNotContact)
+class DoNotContactAdmin(admin.ModelAdmin):
+    list_display = ["kind", "value", "reason", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value", "reason"]
+
+
+class ABVariantInline(admin.TabularInline):
+    model = ABVariant
+    extra = 2
+
+
+@admin.register(ABTest)
+class ABTestAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "active", "min_sample", "created_at"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+    inlines = [ABVariantInline]
+
+
+@admin.register(SenderProfile)
+class SenderProfileAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "is_default", "email"]
+    list_filter = ["is_default"]
+    search_fields = ["name", "email"]

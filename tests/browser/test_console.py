@@ -153,7 +153,9 @@ def test_drafts_from_a_crawl_reach_the_queue_and_one_approval_sends_one_email(
     shot(page, "10-approved-and-delivered")
     # Every card is still there: a card refreshing itself replaces only itself.
     assert page.locator("article.draft").count() >= drafts_before
-    trail = card.locator("details.audit").inner_text()
+    trail = (
+        page.locator(f"#draft-{with_address.pk} details.audit ol").text_content() or ""
+    )
     for step in ("generated", "pending_review", "approved", "sent", "delivered"):
         assert step in trail
     assert [m.rcpt_tos for m in smtp_inbox.messages] == [[with_address.to_email]]

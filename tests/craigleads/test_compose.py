@@ -20,10 +20,10 @@ def _compose() -> dict:
 
 def test_compose_has_web_worker_beat_db_and_redis_with_healthchecks() -> None:
     services = _compose()["services"]
-    assert set(services) == {"web", "worker", "beat", "db", "redis"}
+    assert set(services) == {"web", "worker", "scraper", "beat", "db", "redis"}
     assert services["db"]["image"] == "postgres:15"
     assert services["redis"]["image"] == "redis:7"
-    for name in ("web", "worker", "db", "redis"):
+    for name in ("web", "worker", "scraper", "db", "redis"):
         assert "healthcheck" in services[name], name
     assert set(_compose()["volumes"]) >= {"pgdata", "redisdata"}
 
@@ -35,16 +35,22 @@ def test_compose_commands_exist_in_the_project() -> None:
     for management_command in ("bootstrap", "serve"):
         assert f"manage.py {management_command}" in web
         assert management_command in commands
-    worker = services["worker"]["command"]
-    assert worker.startswith("celery -A craigleads worker")
-    queues = worker.split("--queues ")[1].split()[0].split(",")
-    assert set(queues) == {q.name for q in celery_app.conf.task_queues}
+    queues: set[str] = set()
+    for name in ("worker", "scraper"):
+        command = services[name]["command"]
+        assert command.startswith("celery -A craigleads worker")
+        queues |= set(command.split("--queues ")[1].split()[0].split(","))
+    assert queues == {q.name for q in celery_app.conf.task_queues}
+    # Politeness is enforced per process: scraping must run in exactly one.
+    scraper = services["scraper"]["command"]
+    assert "--queues scrape " in scraper and "--concurrency 1" in scraper
+    assert "scrape" not in services["worker"]["command"].split("--queues ")[1].split()[0]
     assert services["beat"]["command"].startswith("celery -A craigleads beat")
 
 
 def test_app_services_point_at_the_compose_database_and_redis() -> None:
     services = _compose()["services"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "scraper", "beat"):
         env = services[name]["environment"]
         assert (
             env["DATABASE_URL"].startswith("postgres://")

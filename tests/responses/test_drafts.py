@@ -471,3 +471,21 @@ def test_ab_results_say_not_enough_data_until_the_minimum_sample(
     assert sum(v["sent"] for v in body["variants"]) == 4
     page = client_for(operator).get("/replies/ab-tests/").content.decode()
     assert "Not enough data yet" in page and "Short vs long" in page
+
+
+def test_sending_waits_for_the_send_window_and_stops_at_the_daily_cap(
+    ready: None, operator: Any, smtp: Inbox, settings: Any
+) -> None:
+    first, second = (services.generate_draft(lead_id=make_lead().pk) for _ in range(2))
+    for draft in (first, second):
+        services.approve(draft_id=draft.pk, actor=operator)
+    settings.SEND_WINDOW_MINUTES = (9 * 60, 17 * 60)
+    night = timezone.make_aware(timezone.datetime(2026, 11, 23, 23, 30))
+    morning = timezone.make_aware(timezone.datetime(2026, 11, 24, 10, 0))
+    assert sending.send_draft(draft_id=first.pk, now=night) == "deferred"
+    assert smtp.messages == []
+    settings.SEND_DAILY_CAP = 1
+    assert sending.send_draft(draft_id=first.pk, now=morning) == "delivered"
+    assert sending.send_draft(draft_id=second.pk, now=morning) == "deferred"
+    assert len(smtp.messages) == 1
+    assert sending.due_sends(now=morning) == [second.pk]  # the beat will try again
