@@ -44,7 +44,8 @@ def test_compose_commands_exist_in_the_project() -> None:
     # Politeness is enforced per process: scraping must run in exactly one.
     scraper = services["scraper"]["command"]
     assert "--queues scrape " in scraper and "--concurrency 1" in scraper
-    assert "scrape" not in services["worker"]["command"].split("--queues ")[1].split()[0]
+    worker_queues = services["worker"]["command"].split("--queues ")[1].split()[0]
+    assert "scrape" not in worker_queues.split(",")
     assert services["beat"]["command"].startswith("celery -A craigleads beat")
 
 
