@@ -53,7 +53,7 @@ class DraftEventInline(admin.TabularInline):
         "to_state",
         "note",
     ]
-    fields = readonly_fields
+    fields = ["created_at", "actor_name", "action", "from_state", "to_state", "note"]
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

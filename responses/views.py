@@ -3,6 +3,10 @@ live preview, A/B results, and the public opt-out page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.http import HttpResponse
@@ -77,74 +81,80 @@ def draft_card(request: HtmxHttpRequest, draft_id: int) -> HttpResponse:
     return _card(request, draft_id)
 
 
-@require_POST
-@permission_required("responses.approve_draft", raise_exception=True)
-def approve(request: HtmxHttpRequest, draft_id: int) -> HttpResponse:
+def _act(
+    request: HtmxHttpRequest, draft_id: int, action: Callable[[], object]
+) -> HttpResponse:
+    """Run one draft action for a user who may see the draft; answer with the
+    refreshed card, or the refusal's reason and status."""
     get_object_or_404(selectors.drafts_for(request.user), pk=draft_id)
     try:
-        services.approve(draft_id=draft_id, actor=request.user)
+        action()
     except services.DraftError as exc:
         return _refuse(request, draft_id, exc)
     return _after_action(request, draft_id)
+
+
+def _valid(form: forms.Form, message: str) -> dict[str, Any]:
+    if not form.is_valid():
+        raise services.DraftError(message)
+    return form.cleaned_data
+
+
+@require_POST
+@permission_required("responses.approve_draft", raise_exception=True)
+def approve(request: HtmxHttpRequest, draft_id: int) -> HttpResponse:
+    return _act(
+        request,
+        draft_id,
+        lambda: services.approve(draft_id=draft_id, actor=request.user),
+    )
 
 
 @require_POST
 @permission_required("responses.approve_draft", raise_exception=True)
 def reject(request: HtmxHttpRequest, draft_id: int) -> HttpResponse:
-    get_object_or_404(selectors.drafts_for(request.user), pk=draft_id)
-    form = RejectForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise services.DraftError("Say why the draft is rejected.")
-        services.reject(
-            draft_id=draft_id, actor=request.user, reason=form.cleaned_data["reason"]
+    def action() -> object:
+        data = _valid(RejectForm(request.POST), "Say why the draft is rejected.")
+        return services.reject(
+            draft_id=draft_id, actor=request.user, reason=data["reason"]
         )
-    except services.DraftError as exc:
-        return _refuse(request, draft_id, exc)
-    return _after_action(request, draft_id)
+
+    return _act(request, draft_id, action)
 
 
 @require_POST
 @permission_required("responses.change_draft", raise_exception=True)
 def edit(request: HtmxHttpRequest, draft_id: int) -> HttpResponse:
-    get_object_or_404(selectors.drafts_for(request.user), pk=draft_id)
-    form = DraftEditForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise services.DraftError("The subject and the body are both needed.")
-        services.edit(draft_id=draft_id, actor=request.user, **form.cleaned_data)
-    except services.DraftError as exc:
-        return _refuse(request, draft_id, exc)
-    return _after_action(request, draft_id)
+    def action() -> object:
+        data = _valid(
+            DraftEditForm(request.POST), "The subject and the body are both needed."
+        )
+        return services.edit(draft_id=draft_id, actor=request.user, **data)
+
+    return _act(request, draft_id, action)
 
 
 @require_POST
 @permission_required("responses.approve_draft", raise_exception=True)
 def mark_sent(request: HtmxHttpRequest, draft_id: int) -> HttpResponse:
-    get_object_or_404(selectors.drafts_for(request.user), pk=draft_id)
-    try:
-        sending.mark_sent(draft_id=draft_id, actor=request.user)
-    except services.DraftError as exc:
-        return _refuse(request, draft_id, exc)
-    return _after_action(request, draft_id)
+    return _act(
+        request,
+        draft_id,
+        lambda: sending.mark_sent(draft_id=draft_id, actor=request.user),
+    )
 
 
 @require_POST
 @permission_required("responses.record_outcome", raise_exception=True)
 def outcome(request: HtmxHttpRequest, draft_id: int) -> HttpResponse:
-    get_object_or_404(selectors.drafts_for(request.user), pk=draft_id)
-    form = OutcomeForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise services.DraftError(
-                "Choose reply received, interview or no response."
-            )
-        services.record_outcome(
-            draft_id=draft_id, actor=request.user, **form.cleaned_data
+    def action() -> object:
+        data = _valid(
+            OutcomeForm(request.POST),
+            "Choose reply received, interview or no response.",
         )
-    except services.DraftError as exc:
-        return _refuse(request, draft_id, exc)
-    return _after_action(request, draft_id)
+        return services.record_outcome(draft_id=draft_id, actor=request.user, **data)
+
+    return _act(request, draft_id, action)
 
 
 @require_POST
