@@ -54,6 +54,10 @@ app.conf.update(
             "task": "craigleads.recovery_sweep",
             "schedule": 300.0,
         },
+        "learning-replay": {
+            "task": "learning.replay",
+            "schedule": 600.0,
+        },
         "send-due-replies": {
             "task": "responses.send_due",
             "schedule": 60.0,

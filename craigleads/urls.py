@@ -18,6 +18,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("scraping.api_urls")),
     path("", include("qualification.api_urls")),
     path("", include("responses.api_urls")),
+    path("", include("learning.api_urls")),
 ]
 
 urlpatterns = [
@@ -41,5 +42,6 @@ urlpatterns = [
     path("scrapes/", include("scraping.urls")),
     path("replies/", include("responses.urls")),
     path("qualification/", include("qualification.urls")),
+    path("learning/", include("learning.urls")),
     path("", include("leads.urls")),
 ]

@@ -22,3 +22,19 @@ def on_lead_recorded(callback: LeadCallback) -> None:
 def lead_recorded(lead_id: int) -> None:
     for callback in _after_recorded:
         callback(lead_id)
+
+
+FeedbackCallback = Callable[[int, str], None]
+_on_feedback: list[FeedbackCallback] = []
+
+
+def on_lead_feedback(callback: FeedbackCallback) -> None:
+    """Call `callback(lead_id, kind)` when the team decides about a lead
+    (approved, rejected) or hears back (interview, no_response, reply_received)."""
+    if callback not in _on_feedback:
+        _on_feedback.append(callback)
+
+
+def lead_feedback(lead_id: int, kind: str) -> None:
+    for callback in _on_feedback:
+        callback(lead_id, kind)

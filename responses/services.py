@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from craigleads import events
+from leads import hooks as lead_hooks
 from leads.models import Lead
 
 from . import abtesting
@@ -177,13 +178,19 @@ def approve(*, draft_id: int, actor: Any, note: str = "") -> Draft:
         )
         if draft.to_email:
             _enqueue_send(draft.pk)
+        lead_hooks.lead_feedback(draft.lead_id, "approved")
     return draft
 
 
 def reject(*, draft_id: int, actor: Any, reason: str) -> Draft:
     if not reason.strip():
         raise DraftError("Say why the draft is rejected.")
-    return transition(draft_id=draft_id, to=State.REJECTED, actor=actor, note=reason)
+    with transaction.atomic():
+        draft = transition(
+            draft_id=draft_id, to=State.REJECTED, actor=actor, note=reason
+        )
+        lead_hooks.lead_feedback(draft.lead_id, "rejected")
+    return draft
 
 
 def bulk_approve(*, draft_ids: Iterable[int], actor: Any) -> dict[str, list[Any]]:
@@ -551,6 +558,7 @@ def record_outcome(*, draft_id: int, outcome: str, actor: Any, note: str = "") -
         )
         if draft.template_id:
             _refresh_success_rate(draft.template_id)
+        lead_hooks.lead_feedback(draft.lead_id, _FEEDBACK_OF_OUTCOME[outcome])
         events.publish_on_commit(
             "response.status",
             {
@@ -562,6 +570,13 @@ def record_outcome(*, draft_id: int, outcome: str, actor: Any, note: str = "") -
             permission="responses.view_draft",
         )
     return draft
+
+
+_FEEDBACK_OF_OUTCOME: dict[str, str] = {
+    Draft.Outcome.REPLY: "reply_received",
+    Draft.Outcome.INTERVIEW: "interview",
+    Draft.Outcome.NO_RESPONSE: "no_response",
+}
 
 
 def _refresh_success_rate(template_id: int) -> None:
