@@ -54,6 +54,10 @@ app.conf.update(
             "task": "craigleads.recovery_sweep",
             "schedule": 300.0,
         },
+        "memory-consolidate": {
+            "task": "memory.consolidate",
+            "schedule": 3600.0,
+        },
         "learning-replay": {
             "task": "learning.replay",
             "schedule": 600.0,

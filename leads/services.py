@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from craigleads import events
+from memory import services as memory
 
 from . import hooks
 from .models import Category, Lead, Site
@@ -261,6 +262,7 @@ def record_posting(
                 **fields,
             )
             hooks.lead_recorded(lead.pk)
+            _remember(lead, "scraped")
             events.publish_on_commit(
                 "lead.created",
                 {"lead_id": lead.pk, "dedup_class": kind, "title": lead.title[:120]},
@@ -274,6 +276,13 @@ def record_posting(
             existing, {**fields, "site": site, "category": category}, body_html, now
         )
     return RecordOutcome(kind, lead)
+
+
+def _remember(lead: Lead, step: str) -> None:
+    """The lead's text for similarity search, and a step in its story."""
+    memory.remember_lead_text(lead_id=lead.pk, text=f"{lead.title}\n{lead.description}")
+    category = lead.category.code if lead.category else ""
+    memory.record_episode(lead_id=lead.pk, step=step, detail={"category": category})
 
 
 def _existing_lead(post_id: str | None, canonical: str, fetched: str) -> Lead | None:
@@ -313,6 +322,7 @@ def _update_existing(
             lead.dedup_class = Lead.DedupClass.UPDATED
         lead.save()
         hooks.lead_recorded(lead.pk)
+        _remember(lead, "updated")
         events.publish_on_commit("lead.updated", {"lead_id": lead.pk})
     return RecordOutcome("updated", lead)
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("leads/", views.lead_list, name="list"),
     path("leads/bulk/", views.bulk_action, name="bulk"),
     path("leads/<int:lead_id>/", views.lead_detail, name="detail"),
+    path("leads/<int:lead_id>/memory/", views.lead_memory, name="memory"),
 ]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from craigleads.http import HtmxHttpRequest
+from memory import services as memory
 
 from . import selectors, services
 from .forms import BulkActionForm, LeadFilterForm
@@ -32,7 +33,22 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @permission_required("leads.view_lead", raise_exception=True)
 def lead_list(request: HtmxHttpRequest) -> HttpResponse:
-    form = LeadFilterForm(request.GET)
+    params: QueryDict = request.GET
+    user_id = int(request.user.pk or 0)
+    if not params and not request.htmx:
+        # Coming back to the list restores the operator's last filters.
+        params = QueryDict(mutable=True)
+        params.update(memory.load_context(user_id=user_id, name="lead-filters"))
+    else:
+        # "?reset=1" saves an empty context: the next visit starts unfiltered.
+        memory.save_context(
+            user_id=user_id,
+            name="lead-filters",
+            context={
+                k: v for k, v in params.items() if k in LeadFilterForm.base_fields
+            },
+        )
+    form = LeadFilterForm(params)
     leads = selectors.list_leads(
         user=request.user, filters=form.filters(), sort=form.sort_order()
     )
@@ -43,7 +59,7 @@ def lead_list(request: HtmxHttpRequest) -> HttpResponse:
         "categories": selectors.list_categories(),
         "sites": selectors.list_sites(),
         "can_see_contacts": request.user.has_perm("leads.view_contact_details"),
-        "querystring": request.GET.urlencode(),
+        "querystring": params.urlencode(),
     }
     if request.htmx and request.htmx.target == "lead-table":
         return render(request, "leads/lead_list.html#lead-table", context)
@@ -67,6 +83,24 @@ def lead_detail(request: HtmxHttpRequest, lead_id: int) -> HttpResponse:
     copies = lead.copies.select_related("site").order_by("-created_at")[:20]
     context = {"lead": lead, "contact": contact, "copies": copies}
     return render(request, "leads/lead_detail.html", context)
+
+
+@require_GET
+@permission_required("leads.view_lead", raise_exception=True)
+def lead_memory(request: HtmxHttpRequest, lead_id: int) -> HttpResponse:
+    """The lead page's slot: similar leads from the memory's embeddings, and the
+    lead's story and conversation."""
+    lead = get_object_or_404(selectors.leads_for(request.user), pk=lead_id)
+    found = memory.similar_leads(lead_id=lead.pk, k=6)
+    by_id = selectors.leads_for(request.user).in_bulk([pk for pk, _ in found])
+    similar = [(by_id[pk], score) for pk, score in found if pk in by_id]
+    context = {
+        "lead": lead,
+        "similar": similar,
+        "steps": memory.episode(lead_id=lead.pk),
+        "messages": memory.thread(lead_id=lead.pk),
+    }
+    return render(request, "leads/partials/lead_memory.html", context)
 
 
 @require_POST

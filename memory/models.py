@@ -18,7 +18,14 @@ class MemoryStore(models.Model):
 
     session_id = models.CharField(max_length=120)
     memory_type = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(
+        max_length=120,
+        blank=True,
+        db_index=True,
+        help_text="What the memory is about, e.g. lead:42 or company:acme",
+    )
     content = models.JSONField(default=dict)
+    embedding = models.BinaryField(null=True, blank=True, editable=False)
     importance = models.FloatField(default=0.5)
     decay_rate = models.FloatField(default=0.95)
     created_at = models.DateTimeField(auto_now_add=True)

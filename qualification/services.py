@@ -20,6 +20,7 @@ from django.utils import timezone
 from craigleads import events
 from craigleads.audit import record_event
 from leads.models import Lead
+from memory import services as memory
 
 from . import hooks, selectors
 from .features import LeadFeatures, extract_features
@@ -178,6 +179,11 @@ def qualify_lead(
             "grade": result.grade,
         }
         hooks.lead_qualified(lead.pk)
+        memory.record_episode(
+            lead_id=lead.pk,
+            step="qualified",
+            detail={"grade": result.grade, "score": round(result.score, 3)},
+        )
         events.publish_on_commit("lead.qualified", payload)
         if result.grade == "A" and result.passed:
             events.publish_on_commit(

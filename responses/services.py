@@ -19,6 +19,7 @@ from django.utils import timezone
 from craigleads import events
 from leads import hooks as lead_hooks
 from leads.models import Lead
+from memory import services as memory
 
 from . import abtesting
 from .models import (
@@ -139,12 +140,36 @@ def transition(
             to_state=to,
             note=note,
         )
+        _remember_move(draft, actor, current, to)
         events.publish_on_commit(
             "response.status",
             {"draft_id": draft.pk, "lead_id": draft.lead_id, "state": to},
             permission="responses.view_draft",
         )
     return draft
+
+
+def _remember_move(draft: Draft, actor: Any, current: str, to: str) -> None:
+    """The move in the lead's story; a person's decision in their short-term
+    memory; a message that went out in the lead's conversation."""
+    memory.record_episode(lead_id=draft.lead_id, step=to, detail={"draft_id": draft.pk})
+    if to in {State.APPROVED, State.REJECTED} and getattr(
+        actor, "is_authenticated", False
+    ):
+        memory.record_decision(
+            user_id=actor.pk,
+            decision=to,
+            about=f"lead:{draft.lead_id}",
+            importance=0.6 if to == State.APPROVED else 0.4,
+        )
+    if to == State.SENT:
+        memory.record_message(
+            lead_id=draft.lead_id,
+            direction="out",
+            subject=draft.subject,
+            body=draft.body,
+            draft_id=draft.pk,
+        )
 
 
 # --- approving, rejecting, editing ----------------------------------------------------
@@ -559,6 +584,7 @@ def record_outcome(*, draft_id: int, outcome: str, actor: Any, note: str = "") -
         if draft.template_id:
             _refresh_success_rate(draft.template_id)
         lead_hooks.lead_feedback(draft.lead_id, _FEEDBACK_OF_OUTCOME[outcome])
+        memory.record_episode(lead_id=draft.lead_id, step=_FEEDBACK_OF_OUTCOME[outcome])
         events.publish_on_commit(
             "response.status",
             {

@@ -72,6 +72,7 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "leads:dashboard": ("GET", PAGE_VIEW),
     "leads:list": ("GET", PAGE_VIEW),
     "leads:detail": ("GET", PAGE_VIEW),
+    "leads:memory": ("GET", PAGE_VIEW),
     "leads:bulk": ("POST", PAGE_RUN),
     "scraping:scrapes": ("GET", PAGE_VIEW),
     "scraping:start": ("POST", PAGE_RUN),
@@ -173,6 +174,7 @@ def objects(db: Any) -> dict[str, Any]:
 def _url(name: str, objects: dict[str, Any]) -> str:
     pattern_kwargs = {
         "leads:detail": ["lead_id"],
+        "leads:memory": ["lead_id"],
         "api-lead-detail": ["lead_id"],
         "api-scrape-job": ["job_id"],
         "api-scrape-job-cancel": ["job_id"],
