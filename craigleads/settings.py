@@ -393,6 +393,10 @@ SCRAPE_CHUNK_SECONDS = _float("SCRAPE_CHUNK_SECONDS", 60.0, minimum=0.1)
 SCRAPE_LEASE_SECONDS = _int("SCRAPE_LEASE_SECONDS", 120, minimum=2)
 DEMO_SITE_URL = _url("CRAIGLEADS_DEMO_SITE_URL", {"http"})
 
+# "hashing" (default, no download) or "sentence-transformers:<model>" when such a
+# model is installed locally.
+MEMORY_EMBEDDER = os.environ.get("MEMORY_EMBEDDER", "hashing")
+
 # --- replies ------------------------------------------------------------------
 
 # Leads graded this or better get a draft reply.

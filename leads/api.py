@@ -13,6 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from memory import services as memory
+
 from . import selectors
 from .models import Lead
 
@@ -128,3 +130,61 @@ class LeadDetailView(APIView):
     def get(self, request: Request, lead_id: int) -> Response:
         lead = get_object_or_404(selectors.leads_for(request.user), pk=lead_id)
         return Response(LeadDetailOutput(lead, context={"request": request}).data)
+
+
+class SimilarOutput(serializers.Serializer):
+    lead_id = serializers.IntegerField()
+    title = serializers.CharField()
+    site = serializers.CharField(allow_null=True)
+    score = serializers.FloatField()
+    dedup_class = serializers.CharField()
+
+
+def _similar_rows(
+    request: Request, found: list[tuple[int, float]]
+) -> list[dict[str, Any]]:
+    leads = selectors.leads_for(request.user).in_bulk([pk for pk, _ in found])
+    return [
+        {
+            "lead_id": pk,
+            "title": leads[pk].title,
+            "site": getattr(leads[pk].site, "code", None),
+            "score": score,
+            "dedup_class": leads[pk].dedup_class,
+        }
+        for pk, score in found
+        if pk in leads
+    ]
+
+
+class TopK(serializers.Serializer):
+    k = serializers.IntegerField(required=False, min_value=1, max_value=50, default=10)
+    q = serializers.CharField(required=False, max_length=2000)
+
+
+class SimilarLeadsView(APIView):
+    """Leads whose text is nearest to this one's (reposts, look-alikes)."""
+
+    @extend_schema(parameters=[TopK], responses=SimilarOutput(many=True))
+    def get(self, request: Request, lead_id: int) -> Response:
+        lead = get_object_or_404(selectors.leads_for(request.user), pk=lead_id)
+        params = TopK(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        found = memory.similar_leads(
+            lead_id=lead.pk, k=params.validated_data["k"], minimum=0.0
+        )
+        return Response(SimilarOutput(_similar_rows(request, found), many=True).data)
+
+
+class MemorySearchView(APIView):
+    """Leads nearest to a free-text query, best first."""
+
+    @extend_schema(parameters=[TopK], responses=SimilarOutput(many=True))
+    def get(self, request: Request) -> Response:
+        params = TopK(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        query = (params.validated_data.get("q") or "").strip()
+        if not query:
+            return Response({"q": ["Give some text to search for."]}, status=400)
+        found = memory.nearest_leads(text=query, k=params.validated_data["k"])
+        return Response(SimilarOutput(_similar_rows(request, found), many=True).data)

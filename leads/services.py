@@ -42,6 +42,9 @@ _SECTION_OF = {
 
 # Near-duplicate threshold on word-shingle overlap (Jaccard).
 NEAR_DUPLICATE_SIMILARITY = 0.85
+# Cosine similarity of the memory's embeddings above which a lead is a candidate.
+NEAR_DUPLICATE_EMBEDDING = 0.7
+MIN_BODY_WORDS = 20
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -192,16 +195,27 @@ def _find_original(
         .first()
     )
     candidate = same_text
-    if candidate is None and fields["title"]:
-        # Near-identical text: compare against earlier leads with the same title.
+    if candidate is None and (fields["title"] or fields["description"]):
+        # Near-identical text: the memory's nearest neighbours are the candidates,
+        # confirmed by word-shingle overlap (embeddings alone are too lenient).
         mine = normalised_text(fields["title"], fields["description"])
-        for other in (
-            Lead.objects.filter(title__iexact=fields["title"])
-            .only("id", "title", "description", "site_id", "original_id", "created_at")
-            .order_by("created_at")[:50]
-        ):
+        near = memory.nearest_leads(
+            text=f"{fields['title']}\n{fields['description']}", k=5
+        )
+        ids = [lead_id for lead_id, score in near if score >= NEAR_DUPLICATE_EMBEDDING]
+        others = Lead.objects.filter(pk__in=ids).only(
+            "id", "title", "description", "site_id", "original_id", "created_at"
+        )
+        my_body = normalised_text("", fields["description"])
+        for other in sorted(others, key=lambda lead: lead.created_at):
             theirs = normalised_text(other.title, other.description)
-            if text_similarity(mine, theirs) >= NEAR_DUPLICATE_SIMILARITY:
+            their_body = normalised_text("", other.description)
+            # A copy under a new title still has the same body; short bodies
+            # say too little to judge on their own.
+            same_body = len(my_body.split()) >= MIN_BODY_WORDS and (
+                text_similarity(my_body, their_body) >= NEAR_DUPLICATE_SIMILARITY
+            )
+            if same_body or text_similarity(mine, theirs) >= NEAR_DUPLICATE_SIMILARITY:
                 candidate = other
                 break
     if candidate is None:

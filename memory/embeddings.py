@@ -10,15 +10,20 @@ No model is fetched at run time, the vectors are the same in every process
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
+import logging
 import math
 import re
 import unicodedata
 from collections import Counter
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+logger = logging.getLogger(__name__)
 
 DIMENSIONS = 256
 Vector = npt.NDArray[np.float32]
@@ -65,3 +70,52 @@ def most_similar(
     k = min(k, len(scores))
     top = np.argpartition(-scores, k - 1)[:k]
     return [(int(i), float(scores[i])) for i in top[np.argsort(-scores[top])]]
+
+
+class Embedder(Protocol):
+    """What the memory needs from an embedding model."""
+
+    name: str
+
+    def embed(self, text: str) -> Vector: ...
+
+
+class HashingEmbedder:
+    """The default: no download, deterministic, 256 dimensions."""
+
+    name = "hashing-256"
+
+    def embed(self, text: str) -> Vector:
+        return embed(text)
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model that is already installed locally (never
+    fetched at run time: the library is told to stay offline)."""
+
+    def __init__(self, model_name: str) -> None:
+        import os
+
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+
+        self.name = f"st:{model_name}"
+        self._model = SentenceTransformer(model_name, local_files_only=True)
+
+    def embed(self, text: str) -> Vector:
+        vector = self._model.encode(text, normalize_embeddings=True)
+        return np.asarray(vector, dtype=np.float32)
+
+
+@functools.cache
+def get_embedder(spec: str = "hashing") -> Embedder:
+    """The embedder named by MEMORY_EMBEDDER: "hashing" (default) or
+    "sentence-transformers:<model>"; an unusable model falls back to hashing."""
+    if spec.startswith("sentence-transformers:"):
+        try:
+            return SentenceTransformerEmbedder(spec.split(":", 1)[1])
+        except Exception:
+            logger.warning(
+                "embedder %s unavailable; using hashing", spec, exc_info=True
+            )
+    return HashingEmbedder()

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -59,9 +61,13 @@ def remember(
 # --- semantic -----------------------------------------------------------------
 
 
+def embedder() -> embeddings.Embedder:
+    return embeddings.get_embedder(getattr(settings, "MEMORY_EMBEDDER", "hashing"))
+
+
 def remember_lead_text(*, lead_id: int, text: str) -> None:
     """Keep (or refresh) the embedding of a lead's text. Safe to repeat."""
-    vector = embeddings.to_bytes(embeddings.embed(text))
+    vector = embeddings.to_bytes(embedder().embed(text))
     MemoryStore.objects.update_or_create(
         memory_type=Kind.SEMANTIC,
         key=f"lead:{lead_id}",
@@ -74,21 +80,42 @@ def remember_lead_text(*, lead_id: int, text: str) -> None:
     )
 
 
-def similar_leads(
-    *, lead_id: int, k: int = 5, minimum: float = 0.35
-) -> list[tuple[int, float]]:
-    """Leads whose text is nearest to this lead's: (lead id, cosine similarity),
-    best first, without the lead itself."""
+def _semantic_matrix() -> tuple[list[str], npt.NDArray[np.float32]]:
     rows = list(
         MemoryStore.objects.filter(memory_type=Kind.SEMANTIC)
         .exclude(embedding=None)
         .values_list("key", "embedding")
     )
-    keys = [key for key, _ in rows]
+    vectors = [embeddings.from_bytes(bytes(blob or b"")) for _, blob in rows]
+    width = max((len(v) for v in vectors), default=0)
+    # Vectors of another embedder (after a switch) are skipped until re-embedded.
+    keep = [i for i, v in enumerate(vectors) if len(v) == width]
+    if not keep:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    return [rows[i][0] for i in keep], np.stack([vectors[i] for i in keep])
+
+
+def nearest_leads(*, text: str, k: int = 10) -> list[tuple[int, float]]:
+    """Leads whose text is nearest to `text`: (lead id, cosine similarity)."""
+    keys, matrix = _semantic_matrix()
+    if not keys:
+        return []
+    query = embedder().embed(text)
+    if len(query) != matrix.shape[1]:
+        return []
+    found = embeddings.most_similar(query, matrix, k)
+    return [(int(keys[i].split(":", 1)[1]), round(score, 4)) for i, score in found]
+
+
+def similar_leads(
+    *, lead_id: int, k: int = 5, minimum: float = 0.35
+) -> list[tuple[int, float]]:
+    """Leads whose text is nearest to this lead's: (lead id, cosine similarity),
+    best first, without the lead itself."""
+    keys, matrix = _semantic_matrix()
     own = f"lead:{lead_id}"
     if own not in keys:
         return []
-    matrix = np.stack([embeddings.from_bytes(bytes(blob or b"")) for _, blob in rows])
     query = matrix[keys.index(own)]
     found = embeddings.most_similar(query, matrix, k + 1)
     return [

@@ -132,3 +132,11 @@ def test_two_workers_recording_the_same_posting_at_once_store_one_lead() -> None
         thread.join()
     assert Lead.objects.filter(post_id="7900000008").count() == 1
     assert sorted(outcomes) in (["new", "unchanged"], ["new", "updated"])
+
+
+def test_a_retitled_copy_in_another_city_is_found_through_the_embeddings() -> None:
+    original = record(posting("7900000300")).lead
+    copy = record(
+        posting("7900000301", site="seattle", title="Booking system dev (remote)")
+    )
+    assert copy.kind == "duplicate" and copy.lead.original == original

@@ -137,3 +137,17 @@ def test_consolidation_promotes_learns_patterns_decays_and_forgets(
     assert kept.importance == pytest.approx(0.5 * 0.95)
     assert not MemoryStore.objects.filter(pk=faint.pk).exists()
     assert services.consolidate()["patterns"] == 0  # an episode counts once
+
+
+def test_api_returns_similar_leads_and_searches_by_text(
+    defaults: None, viewer: Any
+) -> None:
+    first = post("7900000020", "sfbay", "Django developer", AD)
+    copy = post("7900000021", "seattle", "Django developer", AD.replace("$60", "$62"))
+    client = client_for(viewer)
+    similar = client.get(f"/api/v1/leads/{first}/similar?k=3").json()
+    assert similar[0]["lead_id"] == copy and similar[0]["score"] > 0.8
+    found = client.get("/api/v1/memory/search?q=booking system django developer").json()
+    assert {row["lead_id"] for row in found} >= {first, copy}
+    assert client.get("/api/v1/memory/search").status_code == 400
+    assert client.get(f"/api/v1/leads/{first}/similar?k=500").status_code == 400
