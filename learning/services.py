@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from leads.models import Lead
 from qualification.services import features_for
@@ -279,3 +279,7 @@ def metrics(*, window: int = AGREEMENT_WINDOW) -> dict[str, Any]:
         ),
         "hyperparameters": dict(HYPERPARAMETERS),
     }
+
+
+def list_versions() -> QuerySet[AgentVersion]:
+    return AgentVersion.objects.filter(agent_id=AGENT_ID).defer("rows")

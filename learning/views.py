@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from craigleads.http import HtmxHttpRequest
 from leads.selectors import leads_for
@@ -34,3 +35,28 @@ def lead_advice(request: HtmxHttpRequest, lead_id: int) -> HttpResponse:
         "confidence_percent": round(100 * advice.confidence),
     }
     return render(request, "learning/partials/advice.html", context)
+
+
+@require_GET
+@permission_required("leads.view_lead", raise_exception=True)
+def advisor(request: HtmxHttpRequest) -> HttpResponse:
+    """How well the advisor matches the team, and its versions."""
+    context = {
+        "metrics": services.metrics(),
+        "versions": services.list_versions()[:20],
+    }
+    return render(request, "learning/advisor.html", context)
+
+
+@require_POST
+@permission_required("learning.change_learningstate", raise_exception=True)
+def rollback(request: HtmxHttpRequest, version: int) -> HttpResponse:
+    try:
+        restored = services.rollback(version=version)
+    except services.LearningError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Rolled back: {restored.note} (now version {restored.version})."
+        )
+    return redirect("learning:advisor")

@@ -161,3 +161,19 @@ def test_lead_page_shows_advice_and_flags_disagreement(
     assert "Advisor suggests" in page
     if lead.qualification_grade in {"A", "B"}:
         assert "disagrees with the grade" in page
+
+
+def test_console_decisions_move_the_advisor_page(
+    defaults: None, admin_user: Any
+) -> None:
+    lead = make_lead()
+    client = client_for(admin_user)
+    assert "No decisions yet" in client.get("/learning/").content.decode()
+    for kind in ("approved", "approved", "rejected"):
+        services.record_feedback(lead_id=lead.pk, kind=kind)
+    services.replay(seed=3)
+    page = client.get("/learning/").content.decode()
+    assert "agreement with the team (last 3 decisions)" in page and "version 1" in page
+    services.replay(seed=4)
+    response = client.post("/learning/versions/1/rollback/", follow=True)
+    assert "Rolled back" in response.content.decode()
