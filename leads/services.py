@@ -296,7 +296,8 @@ def _remember(lead: Lead, step: str) -> None:
     """The lead's text for similarity search, and a step in its story."""
     memory.remember_lead_text(lead_id=lead.pk, text=f"{lead.title}\n{lead.description}")
     category = lead.category.code if lead.category else ""
-    memory.record_episode(lead_id=lead.pk, step=step, detail={"category": category})
+    detail = {"category": category, "company": lead.company.strip().lower()[:120]}
+    memory.record_episode(lead_id=lead.pk, step=step, detail=detail)
 
 
 def _existing_lead(post_id: str | None, canonical: str, fetched: str) -> Lead | None:

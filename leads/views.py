@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from craigleads.http import HtmxHttpRequest
@@ -16,6 +17,8 @@ from . import selectors, services
 from .forms import BulkActionForm, LeadFilterForm
 
 PAGE_SIZE = 50
+# Below this cosine similarity two postings share wording, not content.
+SIMILAR_AT_LEAST = 0.75
 
 
 @require_GET
@@ -91,13 +94,20 @@ def lead_memory(request: HtmxHttpRequest, lead_id: int) -> HttpResponse:
     """The lead page's slot: similar leads from the memory's embeddings, and the
     lead's story and conversation."""
     lead = get_object_or_404(selectors.leads_for(request.user), pk=lead_id)
-    found = memory.similar_leads(lead_id=lead.pk, k=6)
+    found = memory.similar_leads(lead_id=lead.pk, k=6, minimum=SIMILAR_AT_LEAST)
     by_id = selectors.leads_for(request.user).in_bulk([pk for pk, _ in found])
     similar = [(by_id[pk], score) for pk, score in found if pk in by_id]
     context = {
         "lead": lead,
         "similar": similar,
-        "steps": memory.episode(lead_id=lead.pk),
+        "steps": [
+            {
+                **step,
+                "label": str(step.get("step", "")).replace("_", " "),
+                "at": parse_datetime(str(step.get("at", ""))),
+            }
+            for step in memory.episode(lead_id=lead.pk)
+        ],
         "messages": memory.thread(lead_id=lead.pk),
     }
     return render(request, "leads/partials/lead_memory.html", context)

@@ -226,6 +226,31 @@ def load_context(*, user_id: int, name: str) -> dict[str, Any]:
 # --- consolidation ------------------------------------------------------------
 
 
+def _count_company_success(company: str) -> None:
+    profile, _ = MemoryStore.objects.get_or_create(
+        memory_type=Kind.LONG_TERM,
+        key=f"company:{company}"[:120],
+        defaults={
+            "session_id": "team",
+            "content": {"company": company, "successes": 0},
+            "importance": 0.8,
+        },
+    )
+    profile.content = {
+        **profile.content,
+        "successes": int(profile.content.get("successes", 0)) + 1,
+    }
+    profile.save(update_fields=["content"])
+
+
+def company_profile(*, company: str) -> dict[str, Any]:
+    """What the team learned about a company (successes so far)."""
+    row = MemoryStore.objects.filter(
+        memory_type=Kind.LONG_TERM, key=f"company:{company.strip().lower()}"[:120]
+    ).first()
+    return dict(row.content) if row else {}
+
+
 def consolidate() -> dict[str, int]:
     """Move what proved important into long-term memory, learn success patterns
     from episodes, decay the rest and forget what faded. Safe to run any time;
@@ -272,6 +297,16 @@ def consolidate() -> dict[str, int]:
                 "successes": int(pattern.content.get("successes", 0)) + 1,
             }
             pattern.save(update_fields=["content"])
+            company = next(
+                (
+                    s.get("company")
+                    for s in row.content.get("steps", [])
+                    if s.get("company")
+                ),
+                "",
+            )
+            if company:
+                _count_company_success(company)
             row.content = {**row.content, "consolidated": True}
             row.save(update_fields=["content"])
             patterns += 1

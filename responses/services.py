@@ -585,6 +585,15 @@ def record_outcome(*, draft_id: int, outcome: str, actor: Any, note: str = "") -
             _refresh_success_rate(draft.template_id)
         lead_hooks.lead_feedback(draft.lead_id, _FEEDBACK_OF_OUTCOME[outcome])
         memory.record_episode(lead_id=draft.lead_id, step=_FEEDBACK_OF_OUTCOME[outcome])
+        if outcome == Draft.Outcome.REPLY and note.strip():
+            # The reply's text, pasted by the operator, joins the conversation.
+            memory.record_message(
+                lead_id=draft.lead_id,
+                direction="in",
+                subject=f"Re: {draft.subject}",
+                body=note,
+                draft_id=draft.pk,
+            )
         events.publish_on_commit(
             "response.status",
             {

@@ -151,3 +151,42 @@ def test_api_returns_similar_leads_and_searches_by_text(
     assert {row["lead_id"] for row in found} >= {first, copy}
     assert client.get("/api/v1/memory/search").status_code == 400
     assert client.get(f"/api/v1/leads/{first}/similar?k=500").status_code == 400
+
+
+def test_replies_join_the_thread_and_successes_build_company_profiles(
+    defaults: None, operator: Any
+) -> None:
+    from qualification.services import qualify_lead
+    from responses import sending
+    from responses import services as replies
+
+    record_posting(
+        parsed={
+            "status": "active",
+            "post_id": "7900000030",
+            "site": "sfbay",
+            "category": "sof",
+            "title": "Senior Python Developer",
+            "company": "Acme",
+            "description": "Python and FastAPI, remote. $130,000 - $150,000.",
+        },
+        url="https://sfbay.craigslist.org/sof/d/x/7900000030.html",
+    )
+    from leads.models import Lead
+
+    lead_id = Lead.objects.get(post_id="7900000030").pk
+    qualify_lead(lead_id=lead_id)
+    draft = replies.generate_draft(lead_id=lead_id)
+    replies.approve(draft_id=draft.pk, actor=operator)
+    sending.mark_sent(draft_id=draft.pk, actor=operator)
+    replies.record_outcome(
+        draft_id=draft.pk,
+        outcome="reply",
+        actor=operator,
+        note="Thanks! Can you talk Tuesday?",
+    )
+    directions = [m.content["direction"] for m in services.thread(lead_id=lead_id)]
+    assert directions == ["out", "in"]
+    replies.record_outcome(draft_id=draft.pk, outcome="interview", actor=operator)
+    services.consolidate()
+    assert services.company_profile(company="Acme")["successes"] == 1
