@@ -12,15 +12,10 @@ by default; set DATABASE_URL to measure PostgreSQL (a database named
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench_db import bench_database
 
 
 def main() -> None:
@@ -29,18 +24,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=400)
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="craigleads-bench-")
-    os.environ["CRAIGLEADS_VAR_DIR"] = tmp
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-        os.environ["DATABASE_URL"] = f"{base}/craigleads_bench"
-        os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "craigleads.settings")
-    import django
+    with bench_database():
+        run(args.rounds, args.count)
 
-    django.setup()
+
+def run(rounds: int, count: int) -> None:
     import httpx
-    from django.core.management import call_command
     from django.db import connection
 
     from leads import services as lead_services
@@ -48,17 +37,13 @@ def main() -> None:
     from scraping.fixture_site import FixtureSite
     from scraping.parsing import parse_posting
 
-    if connection.vendor == "postgresql":
-        _recreate_postgres_database()
-    call_command("migrate", verbosity=0)
-
-    with FixtureSite(port=0, count=args.count) as site:
+    with FixtureSite(port=0, count=count) as site:
         urls = [site.posting_url(p) for p in site.postings if p.status == "active"]
         with httpx.Client() as client:
             pages = [(url, client.get(url).text) for url in urls]
 
     rates, parse_ms, store_ms = [], [], []
-    for _ in range(args.rounds):
+    for _ in range(rounds):
         Lead.objects.all().delete()
         parse_total = store_total = 0.0
         for url, html in pages:
@@ -81,7 +66,7 @@ def main() -> None:
 
     print(
         f"database: {connection.vendor}; postings per round: {len(pages)}; "
-        f"rounds: {args.rounds}; dedup classes seen: {sorted(kinds)}"
+        f"rounds: {rounds}; dedup classes seen: {sorted(kinds)}"
     )
     print(f"{'measure':<34}{'median':>12}{'min':>12}{'max':>12}")
     for name, values in (
@@ -93,34 +78,6 @@ def main() -> None:
             f"{name:<34}{statistics.median(values):>12.1f}{min(values):>12.1f}"
             f"{max(values):>12.1f}"
         )
-    if connection.vendor == "postgresql":
-        connection.close()
-        _drop_postgres_database()
-
-
-def _admin_connection():  # type: ignore[no-untyped-def]
-    import psycopg
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    return psycopg.connect(
-        host=db["HOST"],
-        port=db["PORT"],
-        user=db["USER"],
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
-def _recreate_postgres_database() -> None:
-    with _admin_connection() as conn:
-        conn.execute("DROP DATABASE IF EXISTS craigleads_bench")
-        conn.execute("CREATE DATABASE craigleads_bench")
-
-
-def _drop_postgres_database() -> None:
-    with _admin_connection() as conn:
-        conn.execute("DROP DATABASE IF EXISTS craigleads_bench WITH (FORCE)")
 
 
 if __name__ == "__main__":

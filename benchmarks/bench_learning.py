@@ -9,15 +9,10 @@ DATABASE_URL is set; a database `craigleads_bench` is created and dropped).
 
 from __future__ import annotations
 
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench_db import bench_database
 
 
 def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
@@ -30,24 +25,15 @@ def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    os.environ["CRAIGLEADS_VAR_DIR"] = tempfile.mkdtemp(prefix="craigleads-bench-")
-    postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
-    if postgres:
-        base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-        os.environ["DATABASE_URL"] = f"{base}/craigleads_bench"
-        os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "craigleads.settings")
-    import django
+    with bench_database():
+        run()
 
-    django.setup()
+
+def run() -> None:
     import numpy as np
     from django.core.management import call_command
     from django.db import connection
 
-    from benchmarks.bench_ingest import (
-        _drop_postgres_database,
-        _recreate_postgres_database,
-    )
     from leads.models import Category, Lead, Site
     from learning import services as learning
     from memory import embeddings
@@ -55,9 +41,6 @@ def main() -> None:
     from memory.models import MemoryStore
     from qualification.services import qualify_lead
 
-    if postgres:
-        _recreate_postgres_database()
-    call_command("migrate", verbosity=0)
     call_command("load_defaults", verbosity=0)
     site, category = Site.objects.get(code="sfbay"), Category.objects.get(code="sof")
     leads = [
@@ -120,9 +103,6 @@ def main() -> None:
     ):
         p95 = sorted(values)[max(0, int(0.95 * len(values)) - 1)]
         print(f"{name:<52}{statistics.median(values):>12.2f}{p95:>10.2f}")
-    if postgres:
-        connection.close()
-        _drop_postgres_database()
 
 
 if __name__ == "__main__":

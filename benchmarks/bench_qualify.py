@@ -12,16 +12,11 @@ the vectorised scoring step from loading features and writing results.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench_db import bench_database
 
 TITLES = [
     "Senior Python Developer",
@@ -59,31 +54,19 @@ def main() -> None:
     parser.add_argument("--single-runs", type=int, default=50)
     args = parser.parse_args()
 
-    os.environ["CRAIGLEADS_VAR_DIR"] = tempfile.mkdtemp(prefix="craigleads-bench-")
-    postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
-    if postgres:
-        base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-        os.environ["DATABASE_URL"] = f"{base}/craigleads_bench"
-        os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "craigleads.settings")
-    import django
+    with bench_database():
+        run(args)
 
-    django.setup()
+
+def run(args: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from benchmarks.bench_ingest import (
-        _drop_postgres_database,
-        _recreate_postgres_database,
-    )
     from leads.models import Category, Lead, Site
     from qualification import selectors, services
     from qualification.models import FeatureSnapshot
     from qualification.scoring import score_batch
 
-    if postgres:
-        _recreate_postgres_database()
-    call_command("migrate", verbosity=0)
     call_command("load_defaults", verbosity=0)
     profile = selectors.default_profile()
     config = selectors.profile_config(profile)
@@ -165,9 +148,6 @@ def main() -> None:
         )
         if len(results) != size:
             raise SystemExit("reasons were not built for every lead")
-    if postgres:
-        connection.close()
-        _drop_postgres_database()
 
 
 if __name__ == "__main__":

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
+from craigleads.management.file_command import JsonLinesFileCommand
 from qualification.salary import normalise_compensation
 from scraping.parsing import parse_posting
 from scraping.parsing.records import posting_record
@@ -22,30 +19,15 @@ def _salary(compensation: str | None, description: str | None) -> tuple[Any, Any
     return pay.min_annual, pay.max_annual
 
 
-class Command(BaseCommand):
+class Command(JsonLinesFileCommand):
     help = (
         "Parse saved Craigslist posting pages; print one JSON object per file "
         "(keys as in CONTRACTS.md). Unreadable files are reported on stderr and "
         "make the exit status 1."
     )
+    file_help = "saved posting page"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "files", nargs="+", metavar="FILE", help="saved posting page"
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        unreadable = 0
-        for name in options["files"]:
-            try:
-                data = Path(name).read_bytes()
-            except OSError as exc:
-                unreadable += 1
-                self.stderr.write(f"{name}: cannot read file: {exc.strerror or exc}")
-                continue
-            parsed = parse_posting(data)
-            low, high = _salary(parsed.compensation, parsed.description)
-            record = posting_record(name, parsed, low, high)
-            self.stdout.write(json.dumps(record))
-        if unreadable:
-            raise CommandError(f"{unreadable} file(s) could not be read", returncode=1)
+    def record(self, name: str, data: bytes) -> dict[str, Any]:
+        parsed = parse_posting(data)
+        low, high = _salary(parsed.compensation, parsed.description)
+        return posting_record(name, parsed, low, high)
