@@ -23,7 +23,9 @@ class Role(models.TextChoices):
 
 
 # Codenames beyond view_* that each role adds; "*" prefixes match any model.
-_REVIEWER_EXTRA = {
+# Every role may export what it can see (masked without view_contact_details).
+_VIEWER_EXTRA = {"export_leads"}
+_REVIEWER_EXTRA = _VIEWER_EXTRA | {
     "view_contact_details",
     "change_draft",
     "approve_draft",
@@ -77,7 +79,8 @@ def codenames_for(role: str, perms: Iterable[tuple[str, str, str]]) -> set[str]:
             and model not in _ADMIN_ONLY_MODELS
             and _matches(codename, _OPERATOR_EXTRA)
         )
-        if is_view or reviewer_grant or operator_grant:
+        viewer_grant = _matches(codename, _VIEWER_EXTRA)
+        if is_view or viewer_grant or reviewer_grant or operator_grant:
             granted.add(full)
     return granted
 

@@ -5,15 +5,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, QueryDict
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBase,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from craigleads.http import HtmxHttpRequest
 from memory import services as memory
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import BulkActionForm, LeadFilterForm
 
 PAGE_SIZE = 50
@@ -134,3 +141,30 @@ def bulk_action(request: HtmxHttpRequest) -> HttpResponse:
         changed = services.set_archived(lead_ids=lead_ids, archived=action == "archive")
     messages.success(request, f"{changed} lead(s) updated.")
     return redirect("leads:list")
+
+
+@require_GET
+@permission_required("leads.export_leads", raise_exception=True)
+def export(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
+    """The filtered lead list as CSV or JSON (10 a day per user)."""
+    if fmt not in {"csv", "json"}:
+        raise Http404("Exports are CSV or JSON.")
+    form = LeadFilterForm(request.GET)
+    leads = selectors.list_leads(
+        user=request.user, filters=form.filters(), sort=form.sort_order()
+    )
+    try:
+        chunks = exports.start_export(
+            user=request.user, leads=leads, fmt=fmt, filters=form.filters()
+        )
+    except exports.ExportLimitReached as exc:
+        messages.error(request, str(exc))
+        return redirect("leads:list")
+    content_type = "text/csv" if fmt == "csv" else "application/json"
+    response = StreamingHttpResponse(
+        chunks, content_type=f"{content_type}; charset=utf-8"
+    )
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="craigleads-{stamp}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -75,6 +75,7 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "leads:list": ("GET", PAGE_VIEW),
     "leads:detail": ("GET", PAGE_VIEW),
     "leads:memory": ("GET", PAGE_VIEW),
+    "leads:export": ("GET", PAGE_VIEW),
     "leads:bulk": ("POST", PAGE_RUN),
     "scraping:scrapes": ("GET", PAGE_VIEW),
     "scraping:start": ("POST", PAGE_RUN),
@@ -168,6 +169,7 @@ def objects(db: Any) -> dict[str, Any]:
         "test_id": test.pk,
         "token": optout_token("someone@example.com"),
         "version": 1,
+        "fmt": "csv",
         "lead_id": lead.pk,
         "job_id": job.pk,
         "search_id": search.pk,
@@ -180,6 +182,7 @@ def _url(name: str, objects: dict[str, Any]) -> str:
     pattern_kwargs = {
         "leads:detail": ["lead_id"],
         "leads:memory": ["lead_id"],
+        "leads:export": ["fmt"],
         "api-lead-detail": ["lead_id"],
         "api-lead-similar": ["lead_id"],
         "api-scrape-job": ["job_id"],
