@@ -239,7 +239,8 @@ if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            # A separate database keeps cache flushes away from queued tasks.
+            "LOCATION": _url("CACHE_URL", {"redis", "rediss", "unix"}) or REDIS_URL,
             "KEY_PREFIX": "craigleads",
         }
     }
@@ -352,7 +353,22 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Throttling protects capacity, not security (DRF's own words); the login
+    # lock-out below is the security control.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_RATE_PER_USER", "1000/hour"),
+        "anon": "100/hour",
+    },
 }
+# Scrape jobs a user may start per minute (console and API together).
+SCRAPE_JOBS_PER_MINUTE = _int("SCRAPE_JOBS_PER_MINUTE", 10, minimum=1)
+# Failed logins per username and address before a lock-out, and its length.
+LOGIN_FAILURE_LIMIT = _int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_LOCKOUT_SECONDS = _int("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 SPECTACULAR_SETTINGS = {
     "TITLE": "craigleads API",
     "DESCRIPTION": "Leads, scoring, drafts and outcomes for Craigslist work.",

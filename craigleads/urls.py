@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import api, views
+from . import api, lockout, views
 
 handler403 = "craigleads.views.permission_denied"
 handler404 = "craigleads.views.page_not_found"
@@ -24,9 +24,7 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path(
         "login/",
-        login_not_required(
-            auth_views.LoginView.as_view(redirect_authenticated_user=True)
-        ),
+        login_not_required(lockout.LoginView.as_view()),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

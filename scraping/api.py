@@ -119,6 +119,12 @@ class JobListCreateView(ListAPIView):
                 base_url=values["base_url"],
                 created_by=request.user,
             )
+        except services.ScrapeRateLimited as exc:
+            return Response(
+                {"detail": str(exc)},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(exc.retry_after)},
+            )
         except services.ScrapeError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         return Response(JobOutput(job).data, status=status.HTTP_201_CREATED)

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -42,6 +43,31 @@ MAX_ATTEMPTS = 3
 
 class ScrapeError(Exception):
     """A scrape request that cannot be carried out, with a sentence saying why."""
+
+
+class ScrapeRateLimited(ScrapeError):
+    """Too many jobs started in the last minute; `retry_after` is in seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _check_job_rate(user: Any) -> None:
+    """At most SCRAPE_JOBS_PER_MINUTE jobs per user per minute (fixed window in
+    the cache, which is Redis in production, so every web process shares it)."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    window = int(time.time() // 60)
+    key = f"scrape-jobs:{user.pk}:{window}"
+    cache.add(key, 0, timeout=70)
+    if cache.incr(key) > settings.SCRAPE_JOBS_PER_MINUTE:
+        retry = 60 - int(time.time() % 60)
+        raise ScrapeRateLimited(
+            f"You may start {settings.SCRAPE_JOBS_PER_MINUTE} scrape jobs a minute; "
+            f"try again in {retry} seconds.",
+            retry_after=retry,
+        )
 
 
 @dataclass(frozen=True)
@@ -104,6 +130,7 @@ def create_job(
     Raises ScrapeError naming the problem (unknown site or category, a base URL
     not in SCRAPE_ALLOWED_HOSTS, live fetching switched off).
     """
+    _check_job_rate(created_by)
     site_codes = [s.strip().lower() for s in site_codes if s.strip()]
     category_codes = [c.strip().lower() for c in category_codes if c.strip()]
     if not site_codes:
