@@ -97,3 +97,35 @@ def lead_overview(user: Any) -> dict[str, Any]:
         .order_by("-n")[:8]
     )
     return {"totals": totals, "grades": grades, "by_category": by_category}
+
+
+def lead_volume(user: Any, *, days: int = 30, top: int = 5) -> dict[str, Any]:
+    """New leads per day over the last `days`, for the busiest categories (the rest
+    summed as "other"), ready for a stacked chart and its table."""
+    from django.db.models.functions import TruncDate
+
+    since = timezone.now() - timedelta(days=days)
+    rows = list(
+        leads_for(user)
+        .filter(created_at__gte=since)
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "category__code")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    totals: dict[str, int] = {}
+    for row in rows:
+        code = row["category__code"] or "none"
+        totals[code] = totals.get(code, 0) + row["n"]
+    keep = sorted(totals, key=lambda c: -totals[c])[:top]
+    labels = sorted({row["day"].isoformat() for row in rows})
+    series: dict[str, list[int]] = {
+        code: [0] * len(labels) for code in [*keep, "other"]
+    }
+    for row in rows:
+        code = row["category__code"] or "none"
+        name = code if code in keep else "other"
+        series[name][labels.index(row["day"].isoformat())] += row["n"]
+    if not any(series["other"]):
+        series.pop("other")
+    return {"labels": labels, "series": series}

@@ -31,9 +31,21 @@ SIMILAR_AT_LEAST = 0.75
 @require_GET
 @permission_required("leads.view_lead", raise_exception=True)
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    overview = selectors.lead_overview(request.user)
+    volume = selectors.lead_volume(request.user)
+    grades = {g: overview["grades"].get(g, 0) for g in "ABCDF"}
     context = {
-        "overview": selectors.lead_overview(request.user),
+        "overview": overview,
         "recent": selectors.list_leads(user=request.user)[:10],
+        "volume": volume,
+        "volume_rows": [
+            (day, [values[i] for values in volume["series"].values()])
+            for i, day in enumerate(volume["labels"])
+        ],
+        "grade_chart": {
+            "labels": list(grades),
+            "series": {"leads": list(grades.values())},
+        },
     }
     if request.htmx:
         return render(request, "leads/dashboard.html#recent-leads", context)
