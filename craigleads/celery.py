@@ -70,6 +70,14 @@ app.conf.update(
             "task": "scraping.dispatch_due_searches",
             "schedule": 60.0,
         },
+        "alert-digests": {
+            "task": "responses.send_alert_digests",
+            "schedule": 300.0,
+        },
+        "purge-expired-personal-data": {
+            "task": "craigleads.purge_expired_personal_data",
+            "schedule": 3600.0,
+        },
     },
 )
 app.autodiscover_tasks()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from craigleads import events
+from craigleads.personal_data import is_suppressed
 from memory import services as memory
 
 from . import hooks
@@ -51,7 +52,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 @dataclass(frozen=True)
 class RecordOutcome:
     """What recording one posting did. `kind` is new, updated, unchanged, repost,
-    duplicate or gone."""
+    duplicate, gone or suppressed (the poster's data was erased on request, so
+    nothing was stored; `lead` is None)."""
 
     kind: str
     lead: Lead | None
@@ -234,7 +236,8 @@ def record_posting(
 
     Safe to call twice with the same page: the second call finds the lead by post
     id or URL and reports `unchanged`. Publishes `lead.created` / `lead.updated`
-    after commit.
+    after commit. A posting of a person whose data was erased (same URL, post id,
+    e-mail or phone, see craigleads.personal_data) is not stored: `suppressed`.
     """
     status = parsed.get("status") or "active"
     post_id = _clip(parsed.get("post_id"), 20) or None
@@ -250,6 +253,10 @@ def record_posting(
             events.publish_on_commit("lead.updated", {"lead_id": existing.pk})
         existing.refresh_from_db()
         return RecordOutcome("gone", existing)
+
+    if _suppressed(post_id, fields, url):
+        logger.info("posting %s not stored: its poster's data was erased", post_id)
+        return RecordOutcome("suppressed", None)
 
     site = site_for(parsed.get("site"))
     category = category_for(parsed.get("category"))
@@ -290,6 +297,18 @@ def record_posting(
             existing, {**fields, "site": site, "category": category}, body_html, now
         )
     return RecordOutcome(kind, lead)
+
+
+def _suppressed(post_id: str | None, fields: Mapping[str, Any], url: str) -> bool:
+    """Whether the posting belongs to an erased person: by where it is, or by a
+    contact detail in its fields or text (GDPR Art. 17 and 21(3))."""
+    return is_suppressed(
+        urls=[fields["url"], url],
+        post_ids=[post_id or ""],
+        emails=[fields["contact_email"]],
+        phones=[fields["contact_phone"]],
+        texts=[fields["title"], fields["description"]],
+    )
 
 
 def _remember(lead: Lead, step: str) -> None:

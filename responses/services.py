@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from craigleads import events
+from craigleads.personal_data import is_suppressed
 from leads import hooks as lead_hooks
 from leads.models import Lead
 from memory import services as memory
@@ -294,6 +295,8 @@ def blocked_reason(lead: Lead, to_email: str = "") -> str | None:
     """Why a lead must not be contacted, or None."""
     if lead.do_not_contact:
         return "the lead is marked do-not-contact"
+    if _erased(lead, to_email):
+        return "the person asked for their data to be erased; do not contact them"
     checks = [
         (DoNotContact.Kind.EMAIL, (to_email or lead.contact_email).strip().lower()),
         (DoNotContact.Kind.PHONE, _normal_phone(lead.contact_phone)),
@@ -306,6 +309,16 @@ def blocked_reason(lead: Lead, to_email: str = "") -> str | None:
     if query and (entry := DoNotContact.objects.filter(query).first()):
         return f"{entry.get_kind_display()} {entry.value} is on the do-not-contact list"
     return None
+
+
+def _erased(lead: Lead, to_email: str = "") -> bool:
+    """Whether the address, number or posting is on the erasure suppression list."""
+    return is_suppressed(
+        emails=[to_email, lead.contact_email],
+        phones=[lead.contact_phone],
+        urls=[lead.url],
+        post_ids=[lead.post_id or ""],
+    )
 
 
 def add_do_not_contact(*, kind: str, value: str, reason: str = "") -> DoNotContact:
@@ -435,12 +448,15 @@ def generate_draft(*, lead_id: int) -> Draft | None:
 
     Safe to call twice: a lead has at most one draft (unique), and a second call
     returns the existing one untouched. Returns None when the lead does not
-    qualify for a draft or no template fits.
+    qualify for a draft, its poster's data was erased, or no template fits.
     """
     lead = Lead.objects.select_related("site", "category").get(pk=lead_id)
     existing = Draft.objects.filter(lead=lead).first()
     if existing is not None or not wants_draft(lead):
         return existing
+    if _erased(lead):
+        logger.info("no draft for lead %s: its poster's data was erased", lead.pk)
+        return None
     choice = choose_template(lead)
     if choice is None:
         logger.info("no active template for lead %s", lead.pk)

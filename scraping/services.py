@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from craigleads import events
+from craigleads import events, personal_data
 from craigleads.audit import record_event
 from leads import services as lead_services
 from leads.models import Category, Lead, Site
@@ -436,7 +436,10 @@ class _Crawl:
             )
 
     def _wants(self, url: str, post_id: str | None) -> bool:
-        """Fetch a posting unless we stored it recently (politeness first)."""
+        """Fetch a posting unless we stored it recently (politeness first) or its
+        author asked to be erased."""
+        if personal_data.is_suppressed(urls=[url], post_ids=[post_id or ""]):
+            return False
         query = Q(url=url)
         if post_id:
             query |= Q(post_id=post_id)
