@@ -3,6 +3,8 @@ from django.contrib import admin
 from .models import (
     ABTest,
     ABVariant,
+    AlertDelivery,
+    AlertSettings,
     ApprovalRule,
     DoNotContact,
     Draft,
@@ -111,3 +113,47 @@ class SenderProfileAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "is_default", "email"]
     list_filter = ["is_default"]
     search_fields = ["name", "email"]
+
+
+@admin.register(AlertSettings)
+class AlertSettingsAdmin(admin.ModelAdmin):
+    """Users set their own alerts on the console page; here an admin can see who
+    gets what and switch a misbehaving webhook off."""
+
+    list_display = [
+        "user",
+        "digest_frequency",
+        "digest_min_grade",
+        "webhook_min_grade",
+        "webhook_last_ok",
+        "webhook_last_status",
+        "webhook_last_at",
+    ]
+    list_filter = ["digest_frequency", "webhook_last_ok"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+    readonly_fields = [
+        "last_digest_at",
+        "digest_last_error",
+        "webhook_last_at",
+        "webhook_last_ok",
+        "webhook_last_status",
+        "webhook_last_error",
+        "updated_at",
+    ]
+
+
+@admin.register(AlertDelivery)
+class AlertDeliveryAdmin(admin.ModelAdmin):
+    """What was alerted to whom; written only by the alert service."""
+
+    list_display = ["created_at", "user", "lead", "channel", "state", "attempts"]
+    list_filter = ["channel", "state"]
+    search_fields = ["user__username", "lead__title"]
+    list_select_related = ["user", "lead"]
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return [f.name for f in AlertDelivery._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

@@ -1,8 +1,10 @@
 """Responses: reply templates (the seed's `response_templates`), approval rules,
-drafts with their audit trail, do-not-contact entries and A/B tests."""
+drafts with their audit trail, do-not-contact entries, A/B tests, and each
+user's alert settings with a record of what was alerted."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -271,3 +273,119 @@ class ABVariant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.test}: {self.name}"
+
+
+# --- alerts -----------------------------------------------------------------------
+
+ALERT_GRADES = "ABCDF"
+ALERT_GRADE_CHOICES = [(g, f"{g} or better" if g != "A" else "A only") for g in "ABCD"]
+
+
+def grades_at_least(minimum: str) -> list[str]:
+    """The grades that meet `minimum` ("B" -> ["A", "B"])."""
+    if minimum not in ALERT_GRADES:
+        raise ValueError(f"{minimum!r} is not a grade (one of {ALERT_GRADES})")
+    return list(ALERT_GRADES[: ALERT_GRADES.index(minimum) + 1])
+
+
+class AlertSettings(models.Model):
+    """One user's alert channels: an e-mail digest and a Slack-compatible webhook.
+
+    The delivery columns are written by the alert service only, so the page can
+    say what happened last ("last delivery failed: 404 Not Found").
+    """
+
+    class Frequency(models.TextChoices):
+        OFF = "off", "off"
+        HOURLY = "hourly", "hourly"
+        DAILY = "daily", "daily"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="alert_settings",
+    )
+    digest_frequency = models.CharField(
+        max_length=8, choices=Frequency.choices, default=Frequency.OFF
+    )
+    digest_min_grade = models.CharField(
+        max_length=1, choices=ALERT_GRADE_CHOICES, default="B"
+    )
+    webhook_url = models.URLField(
+        max_length=500, blank=True, help_text="Blank switches the webhook off"
+    )
+    webhook_min_grade = models.CharField(
+        max_length=1, choices=ALERT_GRADE_CHOICES, default="A"
+    )
+    last_digest_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="End of the last digest window",
+    )
+    digest_last_error = models.CharField(max_length=500, blank=True, editable=False)
+    webhook_last_at = models.DateTimeField(null=True, blank=True, editable=False)
+    webhook_last_ok = models.BooleanField(null=True, blank=True, editable=False)
+    webhook_last_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, help_text="HTTP status, if any"
+    )
+    webhook_last_error = models.CharField(max_length=500, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "alert settings"
+        verbose_name_plural = "alert settings"
+
+    def __str__(self) -> str:
+        return f"alerts of {self.user}"
+
+    @property
+    def digest_period(self) -> timedelta | None:
+        return {
+            self.Frequency.HOURLY: timedelta(hours=1),
+            self.Frequency.DAILY: timedelta(days=1),
+        }.get(self.Frequency(self.digest_frequency))
+
+
+class AlertDelivery(models.Model):
+    """A lead sent (or being sent) to one user on one channel; the unique key is
+    what keeps a lead from reaching the same user twice."""
+
+    class Channel(models.TextChoices):
+        WEBHOOK = "webhook", "webhook"
+        DIGEST = "digest", "e-mail digest"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "pending"
+        SENDING = "sending", "sending"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed"
+        SKIPPED = "skipped", "skipped"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    lead = models.ForeignKey(
+        "leads.Lead", on_delete=models.CASCADE, related_name="alert_deliveries"
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    state = models.CharField(
+        max_length=8, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "alert deliveries"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lead", "channel"], name="alert_once_per_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} of lead {self.lead_id} to {self.user_id} ({self.state})"

@@ -19,5 +19,7 @@ urlpatterns = [
     path("templates/<int:template_id>/", views.template_edit, name="template-edit"),
     path("templates/preview/", views.template_preview, name="template-preview"),
     path("ab-tests/", views.ab_tests, name="ab-tests"),
+    path("alerts/", views.alert_settings, name="alerts"),
+    path("alerts/test/", views.alert_test, name="alerts-test"),
     path("optout/<str:token>/", views.optout, name="optout"),
 ]
