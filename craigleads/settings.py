@@ -290,6 +290,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# htmx sends the token from the page (hx-headers on <body>), so no script needs to
+# read the cookie.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 if not DEBUG and not EMBEDDED:
     # Production sits behind TLS; the embedded run is plain HTTP on loopback.
     SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", True)
@@ -441,6 +445,18 @@ COMPANY_POSTAL_ADDRESS = os.environ.get("COMPANY_POSTAL_ADDRESS", "")
 # Where opt-out links in replies point.
 PUBLIC_BASE_URL = _url("PUBLIC_BASE_URL", {"http", "https"}) or "http://127.0.0.1:8000"
 
+# --- personal data and alerts -------------------------------------------------
+
+# Stored posting HTML and contact details of leads older than this many days are
+# purged by the beat (0 keeps them forever).
+PERSONAL_DATA_RETENTION_DAYS = _int("PERSONAL_DATA_RETENTION_DAYS", 180)
+# Salt for the erasure suppression list's hashes. Set it once and keep it: changing
+# it makes earlier erasures unrecognisable (SECRET_KEY is used when it is empty).
+SUPPRESSION_SALT = os.environ.get("SUPPRESSION_SALT", "")
+# Alert webhooks may only reach public addresses unless this is on (tests, demos).
+ALERT_WEBHOOK_ALLOW_PRIVATE = _bool("ALERT_WEBHOOK_ALLOW_PRIVATE", False)
+ALERT_WEBHOOK_TIMEOUT = _float("ALERT_WEBHOOK_TIMEOUT", 5.0, minimum=0.1)
+
 # --- logging ------------------------------------------------------------------
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
@@ -454,7 +470,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "craigleads.logging.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "()": "craigleads.logging.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
         "json": {"()": "craigleads.logging.JsonFormatter"},
     },
     "handlers": {

@@ -11,8 +11,14 @@ from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from craigleads.api import (
+    ApiMixin,
+    ApiView,
+    OutputModelSerializer,
+    OutputSerializer,
+    StrictQuerySerializer,
+)
 from memory import services as memory
 
 from . import selectors
@@ -44,7 +50,7 @@ _LIST_FIELDS = [
 _CONTACT_FIELDS = ["contact_name", "contact_email", "contact_phone"]
 
 
-class LeadListOutput(serializers.ModelSerializer):
+class LeadListOutput(OutputModelSerializer):
     site: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
@@ -93,7 +99,7 @@ class LeadDetailOutput(LeadListOutput):
         return data
 
 
-class LeadListFilters(serializers.Serializer):
+class LeadListFilters(StrictQuerySerializer):
     qualified_only = serializers.BooleanField(required=False, default=False)
     min_score = serializers.FloatField(required=False, min_value=0, max_value=1)
     location_id = serializers.IntegerField(required=False, min_value=1)
@@ -104,7 +110,7 @@ class LeadListFilters(serializers.Serializer):
     q = serializers.CharField(required=False, max_length=200)
 
 
-class LeadListView(ListAPIView):
+class LeadListView(ApiMixin, ListAPIView):
     """Leads, newest first, filtered by the query parameters."""
 
     serializer_class = LeadListOutput
@@ -123,7 +129,7 @@ class LeadListView(ListAPIView):
         )
 
 
-class LeadDetailView(APIView):
+class LeadDetailView(ApiView):
     """One lead with every field."""
 
     @extend_schema(responses=LeadDetailOutput)
@@ -132,7 +138,7 @@ class LeadDetailView(APIView):
         return Response(LeadDetailOutput(lead, context={"request": request}).data)
 
 
-class SimilarOutput(serializers.Serializer):
+class SimilarOutput(OutputSerializer):
     lead_id = serializers.IntegerField()
     title = serializers.CharField()
     site = serializers.CharField(allow_null=True)
@@ -157,12 +163,12 @@ def _similar_rows(
     ]
 
 
-class TopK(serializers.Serializer):
+class TopK(StrictQuerySerializer):
     k = serializers.IntegerField(required=False, min_value=1, max_value=50, default=10)
     q = serializers.CharField(required=False, max_length=2000)
 
 
-class SimilarLeadsView(APIView):
+class SimilarLeadsView(ApiView):
     """Leads whose text is nearest to this one's (reposts, look-alikes)."""
 
     @extend_schema(parameters=[TopK], responses=SimilarOutput(many=True))
@@ -176,7 +182,7 @@ class SimilarLeadsView(APIView):
         return Response(SimilarOutput(_similar_rows(request, found), many=True).data)
 
 
-class MemorySearchView(APIView):
+class MemorySearchView(ApiView):
     """Leads nearest to a free-text query, best first."""
 
     @extend_schema(parameters=[TopK], responses=SimilarOutput(many=True))

@@ -9,8 +9,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from craigleads.api import ApiView, OutputModelSerializer, StrictSerializer
 from leads.selectors import leads_for
 
 from . import services
@@ -18,17 +18,28 @@ from .agent import STATE_FEATURES
 from .models import Feedback
 
 
-class FeedbackInput(serializers.Serializer):
+class FeedbackInput(StrictSerializer):
     action = serializers.ChoiceField(choices=Feedback.Kind.values)
     reward = serializers.FloatField(required=False, min_value=-1000, max_value=1000)
     metadata = serializers.DictField(required=False, default=dict)
 
 
+def _visible_lead(serializer: serializers.Serializer[Any], value: int) -> int:
+    # A lead named in the body that does not exist (or is not yours to see) is a
+    # bad field: 400 naming it, not a 404 for the whole URL.
+    if not leads_for(serializer.context["request"].user).filter(pk=value).exists():
+        raise serializers.ValidationError(f"No lead {value}.")
+    return value
+
+
 class MlFeedbackInput(FeedbackInput):
     lead_id = serializers.IntegerField(min_value=1)
 
+    def validate_lead_id(self, value: int) -> int:
+        return _visible_lead(self, value)
 
-class FeedbackOutput(serializers.ModelSerializer):
+
+class FeedbackOutput(OutputModelSerializer):
     class Meta:
         model = Feedback
         fields = ["id", "lead", "kind", "reward", "state_key", "advice", "created_at"]
@@ -46,7 +57,7 @@ def _record(request: Request, lead_id: int, data: dict[str, Any]) -> Response:
     return Response(FeedbackOutput(feedback).data, status=status.HTTP_201_CREATED)
 
 
-class LeadFeedbackView(APIView):
+class LeadFeedbackView(ApiView):
     """Tell the advisor what the team decided about a lead, or what came back."""
 
     required_permissions = "leads.change_lead"
@@ -58,21 +69,24 @@ class LeadFeedbackView(APIView):
         return _record(request, lead_id, data.validated_data)
 
 
-class MlFeedbackView(APIView):
+class MlFeedbackView(ApiView):
     required_permissions = "leads.change_lead"
 
     @extend_schema(request=MlFeedbackInput, responses={201: FeedbackOutput})
     def post(self, request: Request) -> Response:
-        data = MlFeedbackInput(data=request.data)
+        data = MlFeedbackInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         return _record(request, data.validated_data["lead_id"], data.validated_data)
 
 
-class PredictInput(serializers.Serializer):
+class PredictInput(StrictSerializer):
     lead_id = serializers.IntegerField(required=False, min_value=1)
     features = serializers.DictField(
         child=serializers.FloatField(allow_null=True), required=False
     )
+
+    def validate_lead_id(self, value: int) -> int:
+        return _visible_lead(self, value)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "lead_id" not in attrs and "features" not in attrs:
@@ -85,14 +99,14 @@ class PredictInput(serializers.Serializer):
         return attrs
 
 
-class PredictView(APIView):
+class PredictView(ApiView):
     """The advisor's action for a lead or for raw state features."""
 
     required_permissions = "leads.view_lead"
 
     @extend_schema(request=PredictInput, responses=dict[str, Any])
     def post(self, request: Request) -> Response:
-        data = PredictInput(data=request.data)
+        data = PredictInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         lead = None
         if "lead_id" in data.validated_data:
@@ -103,7 +117,7 @@ class PredictView(APIView):
         return Response(advice.as_dict())
 
 
-class MetricsView(APIView):
+class MetricsView(ApiView):
     required_permissions = "leads.view_lead"
 
     @extend_schema(responses=dict[str, Any])

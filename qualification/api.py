@@ -11,8 +11,14 @@ from rest_framework import serializers
 from rest_framework.generics import ListCreateAPIView, RetrieveUpdateDestroyAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from craigleads.api import (
+    ApiMixin,
+    ApiView,
+    OutputSerializer,
+    StrictModelSerializer,
+    StrictSerializer,
+)
 from leads.selectors import leads_for
 
 from . import selectors, services
@@ -21,7 +27,7 @@ from .scoring import FACTORS, HARD_FILTERS
 from .validation import CriteriaConfigError, validate_config
 
 
-class InlineCriterion(serializers.Serializer):
+class InlineCriterion(StrictSerializer):
     type = serializers.ChoiceField(choices=[*FACTORS, *HARD_FILTERS])
     config = serializers.DictField(required=False, default=dict)
     weight = serializers.FloatField(
@@ -37,7 +43,7 @@ class InlineCriterion(serializers.Serializer):
         return attrs
 
 
-class QualifyInput(serializers.Serializer):
+class QualifyInput(StrictSerializer):
     criteria = InlineCriterion(many=True, required=False)
     thresholds = serializers.DictField(
         child=serializers.FloatField(min_value=0, max_value=1), required=False
@@ -45,7 +51,7 @@ class QualifyInput(serializers.Serializer):
     profile_id = serializers.IntegerField(required=False, min_value=1)
 
 
-class QualifyOutput(serializers.Serializer):
+class QualifyOutput(OutputSerializer):
     score = serializers.FloatField()
     grade = serializers.CharField()
     passed = serializers.BooleanField()
@@ -55,7 +61,7 @@ class QualifyOutput(serializers.Serializer):
     stored = serializers.BooleanField()
 
 
-class QualifyLeadView(APIView):
+class QualifyLeadView(ApiView):
     """Score a lead. With `criteria` the result is computed with them and not
     stored; otherwise the profile (default: yours) is used and the lead updated."""
 
@@ -83,7 +89,7 @@ class QualifyLeadView(APIView):
         return Response(QualifyOutput({**result.as_dict(), "stored": stored}).data)
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(StrictModelSerializer):
     class Meta:
         model = Criterion
         fields = ["id", "profile", "name", "type", "config", "weight", "active"]
@@ -98,7 +104,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class CriterionListView(ListCreateAPIView):
+class CriterionListView(ApiMixin, ListCreateAPIView):
     """Criteria of every profile; POST adds one (one per type and profile)."""
 
     serializer_class = CriterionSerializer
@@ -110,7 +116,7 @@ class CriterionListView(ListCreateAPIView):
     }
 
 
-class CriterionDetailView(RetrieveUpdateDestroyAPIView):
+class CriterionDetailView(ApiMixin, RetrieveUpdateDestroyAPIView):
     serializer_class = CriterionSerializer
     queryset = Criterion.objects.select_related("profile")
     lookup_url_kwarg = "criterion_id"

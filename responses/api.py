@@ -15,8 +15,16 @@ from rest_framework.generics import (
 )
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from craigleads.api import (
+    ApiMixin,
+    ApiView,
+    OutputModelSerializer,
+    OutputSerializer,
+    StrictModelSerializer,
+    StrictQuerySerializer,
+    StrictSerializer,
+)
 from leads.models import mask_email
 from leads.selectors import leads_for
 
@@ -25,7 +33,7 @@ from .models import Draft, ResponseTemplate
 from .templating import validate_template
 
 
-class DraftOutput(serializers.ModelSerializer):
+class DraftOutput(OutputModelSerializer):
     lead_title = serializers.CharField(source="lead.title", read_only=True)
     grade = serializers.CharField(source="lead.qualification_grade", read_only=True)
     template_name = serializers.CharField(
@@ -69,7 +77,7 @@ class DraftOutput(serializers.ModelSerializer):
         return data
 
 
-class DraftEventOutput(serializers.Serializer):
+class DraftEventOutput(OutputSerializer):
     actor = serializers.CharField(source="actor_name")
     action = serializers.CharField()
     from_state = serializers.CharField()
@@ -86,19 +94,19 @@ class DraftDetailOutput(DraftOutput):
         fields = [*DraftOutput.Meta.fields, "events"]
 
 
-class DraftEditInput(serializers.Serializer):
+class DraftEditInput(StrictSerializer):
     subject = serializers.CharField(required=False, max_length=200)
     body = serializers.CharField(required=False, max_length=50000)
 
 
-class TransitionInput(serializers.Serializer):
+class TransitionInput(StrictSerializer):
     to = serializers.ChoiceField(choices=[*Draft.State.values])
     note = serializers.CharField(
         required=False, allow_blank=True, max_length=2000, default=""
     )
 
 
-class OutcomeInput(serializers.Serializer):
+class OutcomeInput(StrictSerializer):
     outcome = serializers.ChoiceField(choices=Draft.Outcome.values)
     note = serializers.CharField(
         required=False, allow_blank=True, max_length=2000, default=""
@@ -109,7 +117,11 @@ def _error(exc: services.DraftError) -> Response:
     return Response({"detail": str(exc)}, status=exc.status)
 
 
-class DraftListView(ListAPIView):
+class DraftListFilters(StrictQuerySerializer):
+    state = serializers.ChoiceField(required=False, choices=Draft.State.choices)
+
+
+class DraftListView(ApiMixin, ListAPIView):
     """Drafts, newest first; `?state=` filters."""
 
     serializer_class = DraftOutput
@@ -117,14 +129,20 @@ class DraftListView(ListAPIView):
     filter_backends: list[Any] = []
     required_permissions = "responses.view_draft"
 
+    @extend_schema(parameters=[DraftListFilters])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self) -> Any:
+        filters = DraftListFilters(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
         qs = selectors.drafts_for(self.request.user).order_by("-created_at")
-        if state := self.request.query_params.get("state"):
+        if state := filters.validated_data.get("state"):
             qs = qs.filter(state=state)
         return qs
 
 
-class DraftDetailView(APIView):
+class DraftDetailView(ApiView):
     required_permissions = {
         "GET": "responses.view_draft",
         "PATCH": "responses.change_draft",
@@ -135,7 +153,9 @@ class DraftDetailView(APIView):
         draft = get_object_or_404(selectors.drafts_for(request.user), pk=draft_id)
         return Response(DraftDetailOutput(draft, context={"request": request}).data)
 
-    @extend_schema(request=DraftEditInput, responses=DraftDetailOutput)
+    @extend_schema(
+        request=DraftEditInput, responses={200: DraftDetailOutput, 409: dict[str, str]}
+    )
     def patch(self, request: Request, draft_id: int) -> Response:
         get_object_or_404(selectors.drafts_for(request.user), pk=draft_id)
         data = DraftEditInput(data=request.data)
@@ -149,7 +169,7 @@ class DraftDetailView(APIView):
         return Response(DraftDetailOutput(draft, context={"request": request}).data)
 
 
-class DraftTransitionView(APIView):
+class DraftTransitionView(ApiView):
     """Move a draft: approve, reject (a note is the reason), back to review, or
     mark sent. 409 names why a move is illegal."""
 
@@ -187,10 +207,12 @@ class DraftTransitionView(APIView):
         return Response(DraftDetailOutput(draft, context={"request": request}).data)
 
 
-class DraftOutcomeView(APIView):
+class DraftOutcomeView(ApiView):
     required_permissions = "responses.record_outcome"
 
-    @extend_schema(request=OutcomeInput, responses=DraftDetailOutput)
+    @extend_schema(
+        request=OutcomeInput, responses={200: DraftDetailOutput, 409: dict[str, str]}
+    )
     def post(self, request: Request, draft_id: int) -> Response:
         get_object_or_404(selectors.drafts_for(request.user), pk=draft_id)
         data = OutcomeInput(data=request.data)
@@ -204,7 +226,7 @@ class DraftOutcomeView(APIView):
         return Response(DraftDetailOutput(draft, context={"request": request}).data)
 
 
-class TemplateSerializer(serializers.ModelSerializer):
+class TemplateSerializer(StrictModelSerializer):
     class Meta:
         model = ResponseTemplate
         fields = [
@@ -234,7 +256,7 @@ def _valid_template(text: str) -> str:
     return text
 
 
-class TemplateListView(ListCreateAPIView):
+class TemplateListView(ApiMixin, ListCreateAPIView):
     serializer_class = TemplateSerializer
     queryset = ResponseTemplate.objects.all()
     filter_backends: list[Any] = []
@@ -244,7 +266,7 @@ class TemplateListView(ListCreateAPIView):
     }
 
 
-class TemplateDetailView(RetrieveUpdateDestroyAPIView):
+class TemplateDetailView(ApiMixin, RetrieveUpdateDestroyAPIView):
     serializer_class = TemplateSerializer
     queryset = ResponseTemplate.objects.all()
     lookup_url_kwarg = "template_id"
@@ -256,16 +278,22 @@ class TemplateDetailView(RetrieveUpdateDestroyAPIView):
     }
 
 
-class PreviewInput(serializers.Serializer):
+class PreviewInput(StrictSerializer):
     lead_id = serializers.IntegerField(min_value=1)
 
+    def validate_lead_id(self, value: int) -> int:
+        # A missing lead is a bad field (400), not a missing template (404).
+        if not leads_for(self.context["request"].user).filter(pk=value).exists():
+            raise serializers.ValidationError(f"No lead {value}.")
+        return value
 
-class PreviewOutput(serializers.Serializer):
+
+class PreviewOutput(OutputSerializer):
     subject = serializers.CharField()
     body = serializers.CharField()
 
 
-class TemplatePreviewView(APIView):
+class TemplatePreviewView(ApiView):
     """Render a saved template against a lead (nothing is stored)."""
 
     required_permissions = "responses.view_responsetemplate"
@@ -273,7 +301,7 @@ class TemplatePreviewView(APIView):
     @extend_schema(request=PreviewInput, responses=PreviewOutput)
     def post(self, request: Request, template_id: int) -> Response:
         template = get_object_or_404(ResponseTemplate, pk=template_id)
-        data = PreviewInput(data=request.data)
+        data = PreviewInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         lead = get_object_or_404(
             leads_for(request.user), pk=data.validated_data["lead_id"]
@@ -284,18 +312,24 @@ class TemplatePreviewView(APIView):
         return Response(PreviewOutput(preview).data)
 
 
-class ABResultsView(APIView):
+class ABResultsView(ApiView):
     """Per-variant counts, reply rates with 95% intervals, chance to beat control
     and expected loss, or "not enough data yet"."""
 
     required_permissions = "responses.view_abtest"
 
-    @extend_schema(responses=dict[str, Any])
+    @extend_schema(responses={200: dict[str, Any], 409: dict[str, str]})
     def get(self, request: Request, test_id: int) -> Response:
         from .views import ab_report
 
         test = get_object_or_404(selectors.list_ab_tests(), pk=test_id)
-        report = ab_report(test)
+        try:
+            report = ab_report(test)
+        except ValueError as exc:  # e.g. a control and no other variant yet
+            return Response(
+                {"detail": f"This test cannot be analysed yet: {exc}."},
+                status=status.HTTP_409_CONFLICT,
+            )
         if report is None:
             return Response(
                 {"detail": "This test needs exactly one control variant."},

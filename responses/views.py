@@ -1,5 +1,6 @@
 """Console pages for replies: the approval queue, draft actions, templates with a
-live preview, A/B results, and the public opt-out page."""
+live preview, A/B results, each user's alert settings, and the public opt-out
+page."""
 
 from __future__ import annotations
 
@@ -17,8 +18,15 @@ from craigleads.http import HtmxHttpRequest
 from leads.models import mask_email
 from leads.selectors import leads_for
 
-from . import abtesting, selectors, sending, services
-from .forms import DraftEditForm, OutcomeForm, QueueFilterForm, RejectForm, TemplateForm
+from . import abtesting, alerts, selectors, sending, services
+from .forms import (
+    AlertSettingsForm,
+    DraftEditForm,
+    OutcomeForm,
+    QueueFilterForm,
+    RejectForm,
+    TemplateForm,
+)
 from .models import DoNotContact, Draft, ResponseTemplate
 
 
@@ -272,9 +280,63 @@ def ab_report(test: object) -> abtesting.TestReport | None:
         )
         for v in test.variants.all()
     ]
-    if sum(v.is_control for v in variants) != 1:
+    # A test needs exactly one control and something to compare it with; until
+    # then the page says so instead of showing figures.
+    if sum(v.is_control for v in variants) != 1 or len(variants) < 2:
         return None
     return abtesting.analyse(variants, min_sample=test.min_sample)
+
+
+# --- alerts -------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("leads.view_lead", raise_exception=True)
+def alert_settings(request: HtmxHttpRequest) -> HttpResponse:
+    """The signed-in user's own alerts. The URL names no user, so nobody can
+    read or change anyone else's settings."""
+    bound = request.POST if request.method == "POST" else None
+    form = AlertSettingsForm(
+        bound, instance=alerts.settings_for(request.user), user=request.user
+    )
+    saved = form.is_valid()
+    if saved:
+        alerts.save_alert_settings(user=request.user, **form.cleaned_data)
+        if not request.htmx:
+            messages.success(request, "Alert settings saved.")
+            return redirect("responses:alerts")
+        form = AlertSettingsForm(
+            instance=alerts.settings_for(request.user), user=request.user
+        )
+    context = {
+        "form": form,
+        "saved": saved,
+        "alert": alerts.settings_for(request.user),
+        "deliveries": alerts.recent_deliveries(user=request.user),
+    }
+    if request.htmx:
+        # htmx swaps only 2xx answers, and the errors must be swapped in.
+        return render(request, "responses/alerts.html#settings", context)
+    return render(
+        request, "responses/alerts.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+@permission_required("leads.view_lead", raise_exception=True)
+def alert_test(request: HtmxHttpRequest) -> HttpResponse:
+    """Send a test to the user's saved webhook or to their e-mail address now."""
+    channel = request.POST.get("channel", "")
+    try:
+        if channel == "webhook":
+            messages.success(request, alerts.send_test_webhook(user=request.user))
+        elif channel == "digest":
+            messages.success(request, alerts.send_test_digest(user=request.user))
+        else:
+            messages.error(request, "Choose what to test: the webhook or the digest.")
+    except alerts.AlertError as exc:
+        messages.error(request, str(exc))
+    return redirect("responses:alerts")
 
 
 # --- opt-out (public) --------------------------------------------------------------

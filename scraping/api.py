@@ -11,15 +11,21 @@ from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from craigleads.api import (
+    ApiMixin,
+    ApiView,
+    OutputModelSerializer,
+    OutputSerializer,
+    StrictSerializer,
+)
 from leads.models import Site
 
 from . import selectors, services
 from .models import ScrapeJob
 
 
-class JobOutput(serializers.ModelSerializer):
+class JobOutput(OutputModelSerializer):
     location_ids = serializers.SerializerMethodField()
     sites = serializers.SerializerMethodField()
 
@@ -54,7 +60,7 @@ class JobOutput(serializers.ModelSerializer):
         return [site.code for site in job.sites.all()]
 
 
-class JobInput(serializers.Serializer):
+class JobInput(StrictSerializer):
     location_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1), min_length=1, max_length=50
     )
@@ -79,7 +85,7 @@ class JobInput(serializers.Serializer):
         return value
 
 
-class QueueStatusOutput(serializers.Serializer):
+class QueueStatusOutput(OutputSerializer):
     queued = serializers.IntegerField()
     running = serializers.IntegerField()
     succeeded = serializers.IntegerField()
@@ -88,7 +94,7 @@ class QueueStatusOutput(serializers.Serializer):
     live_fetching_enabled = serializers.BooleanField()
 
 
-class JobListCreateView(ListAPIView):
+class JobListCreateView(ApiMixin, ListAPIView):
     """GET: scrape jobs, newest first. POST: start a job."""
 
     serializer_class = JobOutput
@@ -130,7 +136,7 @@ class JobListCreateView(ListAPIView):
         return Response(JobOutput(job).data, status=status.HTTP_201_CREATED)
 
 
-class JobDetailView(APIView):
+class JobDetailView(ApiView):
     required_permissions = "scraping.view_scrapejob"
 
     @extend_schema(responses=JobOutput)
@@ -139,7 +145,7 @@ class JobDetailView(APIView):
         return Response(JobOutput(job).data)
 
 
-class JobCancelView(APIView):
+class JobCancelView(ApiView):
     required_permissions = "scraping.run_scrape"
 
     @extend_schema(request=None, responses={200: JobOutput, 409: dict[str, str]})
@@ -154,7 +160,7 @@ class JobCancelView(APIView):
         return Response(JobOutput(job).data)
 
 
-class QueueStatusView(APIView):
+class QueueStatusView(ApiView):
     required_permissions = "scraping.view_scrapejob"
 
     @extend_schema(responses=QueueStatusOutput)

@@ -489,3 +489,16 @@ def test_sending_waits_for_the_send_window_and_stops_at_the_daily_cap(
     assert sending.send_draft(draft_id=second.pk, now=morning) == "deferred"
     assert len(smtp.messages) == 1
     assert sending.due_sends(now=morning) == [second.pk]  # the beat will try again
+
+
+def test_an_ab_test_with_only_a_control_explains_itself_instead_of_crashing(
+    ready: None, operator: Any
+) -> None:
+    base = ResponseTemplate.objects.get(category="sof")
+    test = ABTest.objects.create(name="Lonely control", category="sof")
+    ABVariant.objects.create(test=test, name="A", template=base, is_control=True)
+    page = client_for(operator).get("/replies/ab-tests/")
+    assert page.status_code == 200
+    assert "at least one other variant" in page.content.decode()
+    api = client_for(operator).get(f"/api/v1/ab-tests/{test.pk}/results")
+    assert api.status_code == 409
