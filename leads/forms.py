@@ -17,19 +17,34 @@ class LeadFilterForm(forms.Form):
     grade = forms.ChoiceField(
         required=False, choices=[("", "any grade")] + [(g, g) for g in "ABCDF"]
     )
-    min_score = forms.FloatField(required=False, min_value=0, max_value=1)
+    min_score = forms.FloatField(
+        required=False, min_value=0, max_value=1, label="Score at least"
+    )
     status = forms.ChoiceField(
         required=False, choices=[("", "any status"), *Lead.Status.choices]
     )
     dedup_class = forms.ChoiceField(
         required=False, choices=[("", "any kind"), *Lead.DedupClass.choices]
     )
-    remote = forms.NullBooleanField(required=False)
-    posted_within_days = forms.IntegerField(required=False, min_value=1, max_value=365)
+    remote = forms.NullBooleanField(
+        required=False,
+        widget=forms.Select(
+            choices=[
+                ("", "remote or not"),
+                ("true", "remote only"),
+                ("false", "on site"),
+            ]
+        ),
+    )
+    posted_within_days = forms.IntegerField(
+        required=False, min_value=1, max_value=365, label="Posted within (days)"
+    )
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS])
 
     def filters(self) -> dict[str, Any]:
-        data = self.cleaned_data if self.is_valid() else {}
+        # A bad value drops only its own filter (the page names it); the rest apply.
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
         return {k: v for k, v in data.items() if v not in (None, "") and k != "sort"}
 
     def sort_order(self) -> str:
@@ -42,6 +57,7 @@ class BulkActionForm(forms.Form):
             ("archive", "archive"),
             ("restore", "restore"),
             ("dnc", "do not contact"),
+            ("requalify", "re-qualify"),
         ]
     )
     lead_ids = forms.TypedMultipleChoiceField(coerce=int, choices=[])

@@ -8,6 +8,7 @@ callbacks inside its transaction, so they should defer work with on_commit.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 LeadCallback = Callable[[int], None]
 _after_recorded: list[LeadCallback] = []
@@ -38,3 +39,21 @@ def on_lead_feedback(callback: FeedbackCallback) -> None:
 def lead_feedback(lead_id: int, kind: str) -> None:
     for callback in _on_feedback:
         callback(lead_id, kind)
+
+
+RequalifyCallback = Callable[[list[int], Any], "int | None"]
+_requalify: list[RequalifyCallback] = []
+
+
+def on_requalify_requested(callback: RequalifyCallback) -> None:
+    """Register who re-scores leads chosen in the console: `callback(lead_ids,
+    actor)` starts the work and returns an id to follow its progress by."""
+    if callback not in _requalify:
+        _requalify.append(callback)
+
+
+def requalify_requested(lead_ids: list[int], actor: Any) -> int | None:
+    run_id = None
+    for callback in _requalify:
+        run_id = callback(lead_ids, actor) or run_id
+    return run_id

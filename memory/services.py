@@ -204,13 +204,24 @@ def record_decision(
 
 def save_context(*, user_id: int, name: str, context: Mapping[str, Any]) -> None:
     """Keep an operator's current focus (e.g. the lead list's filters).
-    Safe to repeat."""
-    MemoryStore.objects.update_or_create(
-        memory_type=Kind.CONTEXT,
-        session_id=f"user:{user_id}",
-        key=name,
-        defaults={"content": dict(context), "importance": 0.5},
+
+    Safe to repeat and to race: the lead list calls this on every page view, often
+    from several tabs at once, so it writes only when the context changed and never
+    takes a row lock (the last tab to write wins)."""
+    rows = MemoryStore.objects.filter(
+        memory_type=Kind.CONTEXT, session_id=f"user:{user_id}", key=name
     )
+    content = dict(context)
+    if rows.values_list("content", flat=True).first() == content:
+        return
+    if not rows.update(content=content, importance=0.5):
+        MemoryStore.objects.create(
+            memory_type=Kind.CONTEXT,
+            session_id=f"user:{user_id}",
+            key=name,
+            content=content,
+            importance=0.5,
+        )
 
 
 def load_context(*, user_id: int, name: str) -> dict[str, Any]:

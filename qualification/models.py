@@ -143,6 +143,8 @@ class RescoreRun(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     last_lead_id = models.BigIntegerField(default=0)
+    # The leads chosen in a bulk action; NULL re-scores every lead.
+    lead_ids = models.JSONField(null=True, blank=True)
     grade_moves = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -192,6 +192,15 @@ def qualify_lead(
     return result
 
 
+def requalify_leads(*, lead_ids: list[int], actor: Any = None) -> int | None:
+    """Hook for `leads`' bulk action: re-score the chosen leads with the actor's
+    criteria, in the background with progress. Returns the run's id."""
+    profile = selectors.active_profile_for(actor)
+    if profile is None or not lead_ids:
+        return None
+    return start_rescore(profile=profile, actor=actor, lead_ids=lead_ids).pk
+
+
 def enqueue_qualification(lead_id: int) -> None:
     """Hook for `leads`: qualify a recorded lead once its transaction commits."""
     from .tasks import qualify_lead_task
@@ -270,14 +279,23 @@ def save_profile_criteria(
 # --- bulk re-score ----------------------------------------------------------------
 
 
-def start_rescore(*, profile: CriteriaProfile, actor: Any = None) -> RescoreRun:
-    """Queue a re-score of every lead with `profile` (after commit)."""
+def start_rescore(
+    *, profile: CriteriaProfile, actor: Any = None, lead_ids: list[int] | None = None
+) -> RescoreRun:
+    """Queue a re-score with `profile` (after commit) of every lead, or of the
+    leads in `lead_ids`."""
     from .tasks import rescore_task
 
+    chosen = sorted(set(lead_ids)) if lead_ids is not None else None
     run = RescoreRun.objects.create(
         profile=profile,
         started_by=actor if getattr(actor, "is_authenticated", False) else None,
-        total=Lead.objects.count(),
+        total=(
+            Lead.objects.filter(pk__in=chosen).count()
+            if chosen is not None
+            else Lead.objects.count()
+        ),
+        lead_ids=chosen,
     )
     rescore_task.delay_on_commit(run.pk)  # type: ignore[attr-defined]
     return run
@@ -318,11 +336,12 @@ def run_rescore_chunk(*, run_id: int, chunk: int = RESCORE_CHUNK) -> bool:
     if run.status in {RescoreRun.Status.DONE, RescoreRun.Status.FAILED}:
         return False
     config = selectors.profile_config(run.profile)
-    leads = list(
-        Lead.objects.select_related("site", "category")
-        .filter(pk__gt=run.last_lead_id)
-        .order_by("pk")[:chunk]
+    todo = Lead.objects.select_related("site", "category").filter(
+        pk__gt=run.last_lead_id
     )
+    if run.lead_ids is not None:
+        todo = todo.filter(pk__in=run.lead_ids)
+    leads = list(todo.order_by("pk")[:chunk])
     if not leads:
         RescoreRun.objects.filter(pk=run.pk).update(
             status=RescoreRun.Status.DONE, finished_at=timezone.now()

@@ -7,7 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from craigleads.http import HtmxHttpRequest
 
@@ -105,6 +109,21 @@ def save_search(request: HtmxHttpRequest) -> HttpResponse:
             ),
         )
     return redirect("scraping:scrapes")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("scraping.change_savedsearch", raise_exception=True)
+def edit_search(request: HtmxHttpRequest, search_id: int) -> HttpResponse:
+    """Change a saved search's sites, query, schedule or pause it."""
+    search = get_object_or_404(selectors.list_saved_searches(), pk=search_id)
+    form = SavedSearchForm(request.POST or None, instance=search)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved search “{search.name}” updated.")
+        return redirect("scraping:scrapes")
+    status = 400 if request.method == "POST" else 200
+    context = {"search": search, "form": form}
+    return render(request, "scraping/search_edit.html", context, status=status)
 
 
 @require_POST

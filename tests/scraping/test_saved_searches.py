@@ -100,3 +100,36 @@ def test_operator_creates_and_pauses_a_saved_search_from_the_page(
     bad = client.post("/scrapes/searches/", {"name": ""}, follow=True)
     assert "Check the saved search" in bad.content.decode()
     assert SavedSearch.objects.count() == 1
+
+
+def test_operator_edits_a_saved_search_and_bad_input_changes_nothing(
+    search: SavedSearch, operator: Any, viewer: Any
+) -> None:
+    client = client_for(operator)
+    page = client.get(f"/scrapes/searches/{search.pk}/")
+    assert page.status_code == 200 and "Bay Area Python" in page.content.decode()
+    two = list(Site.objects.filter(code__in=["sfbay", "newyork"]).order_by("pk"))
+    form = {
+        "name": "Python, two cities",
+        "sites": [site.pk for site in two],
+        "category": search.category_id,
+        "query": "django",
+        "base_url": search.base_url,
+        "max_pages": 2,
+        "interval_minutes": 120,
+    }
+    assert client.post(f"/scrapes/searches/{search.pk}/", form).status_code == 302
+    search.refresh_from_db()
+    assert search.name == "Python, two cities" and search.query == "django"
+    assert list(search.sites.order_by("pk")) == two
+    assert search.interval_minutes == 120 and search.active is False
+
+    bad = client.post(
+        f"/scrapes/searches/{search.pk}/", {**form, "name": "", "max_pages": "x"}
+    )
+    assert bad.status_code == 400
+    assert "nothing was saved" in bad.content.decode()
+    search.refresh_from_db()
+    assert search.name == "Python, two cities"
+    # viewers may read the Scrapes page but not change a search
+    assert client_for(viewer).get(f"/scrapes/searches/{search.pk}/").status_code == 403

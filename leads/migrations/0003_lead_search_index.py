@@ -1,0 +1,33 @@
+"""A GIN index over the leads' text-search vector, on PostgreSQL only.
+
+The index is built from leads.search.SEARCH_VECTOR itself, so it always matches the
+expression the searches use. SQLite has no text search; its fallback needs no
+index. Not declared in Lead.Meta because SQLite could not create it.
+"""
+
+from django.db import migrations
+
+
+def create_index(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    from django.contrib.postgres.indexes import GinIndex
+
+    from leads.search import SEARCH_INDEX_NAME, SEARCH_VECTOR
+
+    lead = apps.get_model("leads", "Lead")
+    schema_editor.add_index(lead, GinIndex(SEARCH_VECTOR, name=SEARCH_INDEX_NAME))
+
+
+def drop_index(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    from leads.search import SEARCH_INDEX_NAME
+
+    schema_editor.execute(f'DROP INDEX IF EXISTS "{SEARCH_INDEX_NAME}"')
+
+
+class Migration(migrations.Migration):
+    dependencies = [("leads", "0002_lead_qualification_breakdown_and_more")]
+
+    operations = [migrations.RunPython(create_index, drop_index)]

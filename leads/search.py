@@ -1,0 +1,97 @@
+"""Full-text search over leads: PostgreSQL's text search where it runs, a word-by-word
+fallback on SQLite.
+
+Both read the same query language, the one people type into search boxes
+(PostgreSQL's websearch_to_tsquery): words must all appear, "quoted words" appear
+together, and -word excludes. On PostgreSQL words match by stem ("designers" finds
+"designer") and results can be ranked; the GIN index created by migration 0003 is
+built from exactly `SEARCH_VECTOR`, so the planner uses it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from .models import Lead
+
+SEARCH_CONFIG = "english"
+# Title words weigh most, then the company, then the text.
+SEARCH_VECTOR = (
+    SearchVector("title", weight="A", config=SEARCH_CONFIG)
+    + SearchVector("company", weight="B", config=SEARCH_CONFIG)
+    + SearchVector("description", weight="C", config=SEARCH_CONFIG)
+)
+SEARCH_INDEX_NAME = "lead_search_gin"
+FIELDS = ("title", "company", "description")
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A search box's text split into what must and must not appear."""
+
+    required: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.required or self.excluded)
+
+
+def parse(text: str) -> ParsedQuery:
+    """Split `text` into phrases: `"remote designer" -agency logo` needs "remote
+    designer" and "logo" and excludes "agency". A stray quote is read as a word
+    boundary, never an error."""
+    required: list[str] = []
+    excluded: list[str] = []
+    for match in _TOKEN.finditer(text.strip()):
+        negated = bool(match.group(1) or match.group(3))
+        phrase = match.group(2) if match.group(2) is not None else match.group(4)
+        phrase = " ".join(phrase.replace('"', " ").split())
+        if not phrase or phrase in {"-", "or", "OR"}:
+            continue
+        (excluded if negated else required).append(phrase)
+    return ParsedQuery(required=required, excluded=excluded)
+
+
+def uses_full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def filter_leads(qs: QuerySet[Lead], text: str) -> QuerySet[Lead]:
+    """Leads matching the search text."""
+    parsed = parse(text)
+    if not parsed:
+        return qs
+    if uses_full_text():
+        # alias(), not annotate(): the vector is matched through the GIN index and
+        # never computed for the SELECT list or the paginator's COUNT.
+        return qs.alias(search_vector=SEARCH_VECTOR).filter(search_vector=_query(text))
+    for phrase in parsed.required:
+        qs = qs.filter(_anywhere(phrase))
+    for phrase in parsed.excluded:
+        qs = qs.exclude(_anywhere(phrase))
+    return qs
+
+
+def rank_by_relevance(qs: QuerySet[Lead], text: str) -> QuerySet[Lead]:
+    """Best matches first (PostgreSQL only; the caller checks `uses_full_text`)."""
+    return qs.annotate(search_rank=SearchRank(SEARCH_VECTOR, _query(text))).order_by(
+        "-search_rank", "-posted_at", "-id"
+    )
+
+
+def _query(text: str) -> SearchQuery:
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def _anywhere(phrase: str) -> Q:
+    condition = Q()
+    for name in FIELDS:
+        condition |= Q(**{f"{name}__icontains": phrase})
+    return condition
