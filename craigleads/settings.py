@@ -445,6 +445,9 @@ COMPANY_POSTAL_ADDRESS = os.environ.get("COMPANY_POSTAL_ADDRESS", "")
 # Where opt-out links in replies point.
 PUBLIC_BASE_URL = _url("PUBLIC_BASE_URL", {"http", "https"}) or "http://127.0.0.1:8000"
 
+# Dashboard figures are recomputed at most this often per role (0: every view).
+DASHBOARD_CACHE_SECONDS = _int("DASHBOARD_CACHE_SECONDS", 30)
+
 # --- personal data and alerts -------------------------------------------------
 
 # Stored posting HTML and contact details of leads older than this many days are

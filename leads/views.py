@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import (
     Http404,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseBase,
     QueryDict,
     StreamingHttpResponse,
@@ -20,10 +21,25 @@ from django.views.decorators.http import require_GET, require_POST
 from craigleads.http import HtmxHttpRequest
 from memory import services as memory
 
-from . import exports, selectors, services
+from . import exports, hooks, selectors, services
+from . import panels as dashboard_panels
 from .forms import BulkActionForm, LeadFilterForm
 
 PAGE_SIZE = 50
+LIST_COLUMNS = (
+    "id",
+    "url",
+    "title",
+    "hood",
+    "status",
+    "qualification_grade",
+    "compensation",
+    "price",
+    "dedup_class",
+    "posted_at",
+    "site__code",
+    "category__code",
+)
 # Below this cosine similarity two postings share wording, not content.
 SIMILAR_AT_LEAST = 0.75
 
@@ -31,24 +47,36 @@ SIMILAR_AT_LEAST = 0.75
 @require_GET
 @permission_required("leads.view_lead", raise_exception=True)
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
-    overview = selectors.lead_overview(request.user)
-    volume = selectors.lead_volume(request.user)
+    """Lead figures from `leads`, then the panels other apps register (see
+    `leads.panels`). "?by=site" splits the volume chart by site: a plain link,
+    since htmx drops the json_script data of a swapped fragment."""
+    by = request.GET.get("by") or "category"
+    if by not in selectors.VOLUME_GROUPS:
+        return HttpResponseBadRequest(
+            f"by={by!r} is not a way to split the volume: use category or site.",
+            content_type="text/plain; charset=utf-8",
+        )
+    if request.htmx:
+        recent = selectors.latest_leads(request.user)
+        return render(request, "leads/dashboard.html#recent-leads", {"recent": recent})
+    volume = dashboard_panels.cached(
+        f"volume:{by}", request.user, lambda: selectors.lead_volume(request.user, by=by)
+    )
+    overview = dashboard_panels.cached(
+        "overview", request.user, lambda: selectors.lead_overview(request.user)
+    )
     grades = {g: overview["grades"].get(g, 0) for g in "ABCDF"}
     context = {
-        "overview": overview,
-        "recent": selectors.list_leads(user=request.user)[:10],
         "volume": volume,
-        "volume_rows": [
-            (day, [values[i] for values in volume["series"].values()])
-            for i, day in enumerate(volume["labels"])
-        ],
+        "volume_rows": selectors.volume_table(volume),
+        "overview": overview,
+        "recent": selectors.latest_leads(request.user),
         "grade_chart": {
             "labels": list(grades),
-            "series": {"leads": list(grades.values())},
+            "series": {"leads": [*grades.values()]},
         },
+        "panels": dashboard_panels.render_panels(request.user),
     }
-    if request.htmx:
-        return render(request, "leads/dashboard.html#recent-leads", context)
     return render(request, "leads/dashboard.html", context)
 
 
@@ -74,14 +102,19 @@ def lead_list(request: HtmxHttpRequest) -> HttpResponse:
     leads = selectors.list_leads(
         user=request.user, filters=form.filters(), sort=form.sort_order()
     )
+    # Only the columns the table shows: descriptions and JSON stay in the database.
+    leads = leads.only(*LIST_COLUMNS)
     page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
+        "can_change": request.user.has_perm("leads.change_lead"),
         "categories": selectors.list_categories(),
         "sites": selectors.list_sites(),
         "can_see_contacts": request.user.has_perm("leads.view_contact_details"),
         "querystring": params.urlencode(),
+        # A bulk re-qualify started on the last request: its progress bar.
+        "rescore_run": request.session.pop("rescore_run", None),
     }
     if request.htmx and request.htmx.target == "lead-table":
         return render(request, "leads/lead_list.html#lead-table", context)
@@ -143,10 +176,23 @@ def bulk_action(request: HtmxHttpRequest) -> HttpResponse:
     )
     form = BulkActionForm(request.POST, allowed_ids=allowed)
     if not form.is_valid():
-        messages.error(request, "Choose at least one lead and an action.")
+        if "lead_ids" in form.errors:
+            messages.error(request, "Choose at least one lead you can see.")
+        else:
+            messages.error(request, "Choose one of the bulk actions.")
         return redirect("leads:list")
     lead_ids = form.cleaned_data["lead_ids"]
     action = form.cleaned_data["action"]
+    if action == "requalify":
+        run_id = hooks.requalify_requested(lead_ids, request.user)
+        if run_id is None:
+            messages.error(
+                request, "There are no criteria to score with; run load_defaults."
+            )
+        else:
+            request.session["rescore_run"] = run_id
+            messages.success(request, f"Re-qualifying {len(lead_ids)} lead(s).")
+        return redirect("leads:list")
     if action == "dnc":
         changed = services.set_do_not_contact(lead_ids=lead_ids)
     else:

@@ -47,6 +47,12 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_dashboard(settings: Any) -> None:
+    # Tests change data between two views of the dashboard; its cache has its own test.
+    settings.DASHBOARD_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def make_user(db: Any):
     def make(role: str, username: str | None = None) -> Any:

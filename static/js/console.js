@@ -105,3 +105,27 @@
     }
   });
 })();
+
+// Lead list keys: j/k move between rows (Enter opens the focused lead), x selects
+// the row for a bulk action. Ignored while typing in a field.
+(function () {
+  "use strict";
+  function links() { return Array.prototype.slice.call(document.querySelectorAll("table.leads tbody td.title a")); }
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) { return; }
+    var tag = (document.activeElement && document.activeElement.tagName) || "";
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") { return; }
+    var list = links();
+    if (!list.length) { return; }
+    var index = list.indexOf(document.activeElement);
+    if (e.key === "j" || e.key === "k") {
+      var next = e.key === "j" ? Math.min(index + 1, list.length - 1) : Math.max(index - 1, 0);
+      list[next].focus();
+      list[next].scrollIntoView({ block: "nearest" });
+      e.preventDefault();
+    } else if (e.key === "x" && index >= 0) {
+      var box = list[index].closest("tr").querySelector("input[type=checkbox]");
+      if (box) { box.checked = !box.checked; e.preventDefault(); }
+    }
+  });
+})();
