@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCH_DB = "craigleads_bench"
+# BENCH_DB_NAME lets two benchmarks run side by side on one server.
+BENCH_DB = os.environ.get("BENCH_DB_NAME", "craigleads_bench")
 
 
 @contextmanager

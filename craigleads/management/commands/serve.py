@@ -76,13 +76,28 @@ class Command(BaseCommand):
             help="Also serve the Craigslist look-alike site on loopback for scraping",
         )
         parser.add_argument("--demo-port", type=int, default=8001)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="HTTP worker processes (with REDIS_URL only; about one per core)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         import uvicorn
+        import uvicorn.supervisors
 
         if not 0 < options["port"] < 65536:
             raise CommandError(
                 f"--port must be between 1 and 65535, not {options['port']}"
+            )
+        workers = options["workers"]
+        if not 1 <= workers <= 64:
+            raise CommandError(f"--workers must be between 1 and 64, not {workers}")
+        if workers > 1 and settings.EMBEDDED:
+            raise CommandError(
+                "--workers above 1 needs REDIS_URL: in embedded mode the worker, "
+                "the beat and live updates live inside this one process."
             )
         demo_site = self._start_demo(options["demo_port"]) if options["demo"] else None
         recovered = run_recovery_sweep(force=settings.EMBEDDED)
@@ -109,12 +124,20 @@ class Command(BaseCommand):
             log_level="warning",
             proxy_headers=True,
             server_header=False,
+            workers=workers,
         )
-        server = uvicorn.Server(config)
         self.stdout.write(
             f"craigleads console on http://{options['host']}:{options['port']}/ "
             "(Ctrl-C to stop)"
         )
+        if workers > 1:
+            # Events travel through channels-redis, so each process publishes on
+            # its own; uvicorn supervises the processes and restarts dead ones.
+            self.stdout.flush()
+            sock = config.bind_socket()
+            uvicorn.supervisors.Multiprocess(config, sockets=[sock]).run()
+            return
+        server = uvicorn.Server(config)
 
         async def run() -> None:
             events.register_server_loop(asyncio.get_running_loop())
