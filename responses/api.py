@@ -332,7 +332,10 @@ class ABResultsView(ApiView):
             )
         if report is None:
             return Response(
-                {"detail": "This test needs exactly one control variant."},
+                {
+                    "detail": "This test cannot be analysed yet: it needs exactly "
+                    "one control variant and at least one other variant."
+                },
                 status=status.HTTP_409_CONFLICT,
             )
         return Response({"test": test.name, **report.as_dict()})
