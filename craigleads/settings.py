@@ -199,7 +199,9 @@ if DATABASE_URL:
     except Exception as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
     if _db["ENGINE"].endswith("postgresql"):
-        _db["CONN_MAX_AGE"] = _int("DATABASE_CONN_MAX_AGE", 60)
+        # 0: under ASGI each request may run on a new thread, and connections kept
+        # per thread piled up to PostgreSQL's max_connections in the load test.
+        _db["CONN_MAX_AGE"] = _int("DATABASE_CONN_MAX_AGE", 0)
         _db["CONN_HEALTH_CHECKS"] = True
         _db.setdefault("OPTIONS", {})["connect_timeout"] = 5
 else:

@@ -3,10 +3,12 @@
 A send is claimed by moving the draft APPROVED -> SENT (a conditional UPDATE that
 only one caller can win), committed before any network I/O. The SMTP exchange
 then ends in DELIVERED (the server accepted the message), back to APPROVED with a
-backoff (a temporary refusal) or FAILED (a permanent one, with the server's
-words). A worker that dies between the claim and the answer leaves the draft in
-SENT: it is never resent automatically, because the server may have accepted it;
-the sweep marks it FAILED for a person to check.
+backoff (a temporary refusal, or a lost connection before the message was handed
+over) or FAILED (a permanent refusal, with the server's words, or a connection
+lost after the message went out and before the server answered: it may have been
+accepted, so it is not resent). A worker that dies between the claim and the
+answer leaves the draft in SENT: it is never resent automatically either; the
+sweep marks it FAILED for a person to check.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -33,6 +36,11 @@ logger = logging.getLogger(__name__)
 MAILER = "mailer"
 INTERRUPTED_AFTER = timedelta(minutes=10)
 _OPTOUT_SALT = "craigleads.optout"
+
+
+class MaybeDelivered(Exception):
+    """The connection failed after the message was handed to the server and
+    before it answered: the server may have queued it."""
 
 
 def optout_token(email: str) -> str:
@@ -148,6 +156,21 @@ def send_draft(*, draft_id: int, now: datetime | None = None) -> str:
     draft.refresh_from_db()
     try:
         _deliver(draft)
+    except MaybeDelivered as exc:
+        note = (
+            "the mail server stopped answering after the message was handed over, "
+            f"so it may have been delivered ({exc}); not resent to avoid a double "
+            "send. Check the mail server's log, then re-open the draft if it never "
+            "arrived."
+        )
+        transition(
+            draft_id=draft.pk,
+            to=State.FAILED,
+            actor=MAILER,
+            note=note[:2000],
+            extra={"failure": f"interrupted mid-send: {exc}"[:2000]},
+        )
+        return "interrupted"
     except Exception as exc:
         return _after_failure(draft, exc, now)
     transition(
@@ -174,9 +197,39 @@ def _deliver(draft: Draft) -> None:
         headers=headers,
     )
     with get_connection(fail_silently=False) as connection:
-        sent = connection.send_messages([message])
+        handed_over = _watch_handover(connection)
+        try:
+            sent = connection.send_messages([message])
+        except smtplib.SMTPResponseException:
+            raise  # the server answered: a refusal, classified by _temporary
+        except Exception as exc:
+            if handed_over():
+                raise MaybeDelivered(f"{type(exc).__name__}: {exc}") from exc
+            raise
     if sent != 1:
         raise smtplib.SMTPException("the mail backend did not accept the message")
+
+
+def _watch_handover(connection: Any) -> Callable[[], bool]:
+    """Whether the SMTP DATA phase has begun on this connection.
+
+    Before DATA nothing of the message has left, so a lost connection is safe to
+    retry; from DATA on, only the server's answer says whether it was accepted.
+    Other mail backends (files, memory) have no such phase.
+    """
+    smtp = getattr(connection, "connection", None)
+    if not isinstance(smtp, smtplib.SMTP):
+        return lambda: False
+    started = False
+    send_data = smtp.data
+
+    def data(msg: Any) -> tuple[int, bytes]:
+        nonlocal started
+        started = True
+        return send_data(msg)
+
+    smtp.data = data  # type: ignore[method-assign]
+    return lambda: started
 
 
 def _after_failure(draft: Draft, exc: Exception, now: datetime) -> str:

@@ -209,11 +209,6 @@ def test_the_api_showing_contact_details_is_never_cached(
         assert "no-store" in response["Cache-Control"], url
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs Cache-Control: no-store on console pages (leads/views.py or a "
-    "middleware in craigleads/middleware.py, not this helper's files)",
-)
 @pytest.mark.django_db
 def test_lead_pages_showing_contact_details_are_never_cached(
     admin_user: Any, lead: Lead

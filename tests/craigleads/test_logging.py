@@ -326,12 +326,6 @@ def test_production_logs_are_json_with_request_ids_and_no_contact_details(
     assert by_id["req-bad-00001"]["message"] == "Bad Request: /api/v1/ml/predict"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Django logs 4xx/5xx after RequestIdMiddleware has returned; the "
-    "middleware (craigleads/middleware.py, not this helper's file) must keep its "
-    "generated id on the request (request.request_id) for the log filter to find",
-)
 @pytest.mark.redis
 @pytest.mark.postgres
 def test_a_generated_request_id_reaches_the_log_line_of_its_request(
