@@ -195,6 +195,12 @@ class Lead(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-posted_at"], name="lead_status_posted"),
+            # the lead list's default order, newest first
+            models.Index(fields=["-posted_at", "-id"], name="lead_posted_id"),
+            # "grade A, newest first", the view operators open most
+            models.Index(
+                fields=["qualification_grade", "-posted_at"], name="lead_grade_posted"
+            ),
             models.Index(fields=["-qualification_score"], name="lead_score"),
             models.Index(fields=["category", "site"], name="lead_cat_site"),
             models.Index(fields=["-created_at"], name="lead_created"),

@@ -81,7 +81,8 @@ def filter_leads(qs: QuerySet[Lead], text: str) -> QuerySet[Lead]:
 
 def rank_by_relevance(qs: QuerySet[Lead], text: str) -> QuerySet[Lead]:
     """Best matches first (PostgreSQL only; the caller checks `uses_full_text`)."""
-    return qs.annotate(search_rank=SearchRank(SEARCH_VECTOR, _query(text))).order_by(
+    # alias(): the rank orders the page but is not computed again by the count.
+    return qs.alias(search_rank=SearchRank(SEARCH_VECTOR, _query(text))).order_by(
         "-search_rank", "-posted_at", "-id"
     )
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OrderBy, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import search
@@ -58,6 +59,13 @@ def list_leads(
         qs = qs.filter(is_remote=remote)
     if days := filters.get("posted_within_days"):
         qs = qs.filter(posted_at__gte=timezone.now() - timedelta(days=int(days)))
+    if q and search.uses_full_text() and sort == "newest":
+        # Sorting by an expression keeps PostgreSQL from walking the posted_at
+        # index and computing every lead's text vector until it has a page of
+        # matches; it finds them through the GIN index and sorts only those.
+        return qs.order_by(
+            OrderBy(Coalesce("posted_at", "created_at"), descending=True), "-id"
+        )
     if sort == "relevance":
         # Best matches first on PostgreSQL; without a search (or on SQLite, which
         # has no ranking) the newest come first.

@@ -228,3 +228,19 @@ def test_lead_page_query_count_does_not_grow_with_reposts(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("leads:detail", args=[lead.pk]))
     assert response.status_code == 200
+
+
+def test_a_huge_list_is_counted_only_up_to_a_cap(
+    admin_user: Any, monkeypatch: Any
+) -> None:
+    from leads import views
+
+    monkeypatch.setattr(views, "COUNT_UP_TO", 5)
+    for i in range(7):
+        make_lead(title=f"Lead {i}")
+    page = client_for(admin_user).get(reverse("leads:list")).content.decode()
+    assert "More than 5 leads" in page
+    for i in range(7):  # every lead is still listed
+        assert f">Lead {i}<" in page
+    narrow = client_for(admin_user).get(reverse("leads:list"), {"q": "Lead 3"})
+    assert "1 lead" in narrow.content.decode()
