@@ -140,8 +140,7 @@ def lead_list(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
         "can_change": request.user.has_perm("leads.change_lead"),
         "count_up_to": COUNT_UP_TO,
-        "categories": selectors.list_categories(),
-        "sites": selectors.list_sites(),
+        "filter_errors": form.error_lines(),
         "can_see_contacts": request.user.has_perm("leads.view_contact_details"),
         "querystring": params.urlencode(),
         # A bulk re-qualify started on the last request: its progress bar.
@@ -149,6 +148,7 @@ def lead_list(request: HtmxHttpRequest) -> HttpResponse:
     }
     if request.htmx and request.htmx.target == "lead-table":
         return render(request, "leads/lead_list.html#lead-table", context)
+    context["menus"] = form.menus(selectors.list_categories(), selectors.list_sites())
     return render(request, "leads/lead_list.html", context)
 
 
