@@ -62,8 +62,7 @@ class RequestIdMiddleware:
         finally:
             request_id_var.reset(token)
         response["X-Request-ID"] = request_id
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if _maybe_signed_in(request):
             # Signed-in pages show leads and contact details: no browser or proxy
             # may keep a copy (DEP-4).
             patch_cache_control(response, no_store=True, private=True)
@@ -76,6 +75,22 @@ class RequestIdMiddleware:
         if isinstance(exception, DATABASE_DOWN):
             return database_unavailable(request, exception)
         return None
+
+
+def _maybe_signed_in(request: HttpRequest) -> bool:
+    """Whether the response may carry a signed-in user's data.
+
+    Asking loads the user lazily, which reads the session from the database; when
+    that read fails the answer is "maybe", and no-store errs on the safe side
+    rather than turning a clean 503 into a crash.
+    """
+    user = getattr(request, "user", None)
+    if user is None:
+        return False
+    try:
+        return bool(user.is_authenticated)
+    except DATABASE_DOWN:
+        return True
 
 
 def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
