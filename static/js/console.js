@@ -128,4 +128,39 @@
       if (box) { box.checked = !box.checked; e.preventDefault(); }
     }
   });
+
+  // The table refreshes itself when leads arrive or are scored; keep the rows the
+  // operator selected, the chosen bulk action and the focused row across that swap.
+  var kept = null;
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var target = e.detail && e.detail.target;
+    if (!target || target.id !== "lead-table") { return; }
+    var active = document.activeElement;
+    var row = active && active.closest && target.contains(active) ? active.closest("tr") : null;
+    var focusBox = row ? row.querySelector("input[name=lead_ids]") : null;
+    var action = target.querySelector("select[name=action]");
+    kept = {
+      action: action ? action.value : null,
+      checked: Array.prototype.map.call(
+        target.querySelectorAll("input[name=lead_ids]:checked"),
+        function (box) { return box.value; }
+      ),
+      focused: focusBox ? focusBox.value : null
+    };
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    if (!kept) { return; }
+    var table = document.getElementById("lead-table");
+    if (!table) { kept = null; return; }
+    var action = table.querySelector("select[name=action]");
+    if (action && kept.action) { action.value = kept.action; }
+    Array.prototype.forEach.call(table.querySelectorAll("input[name=lead_ids]"), function (box) {
+      if (kept.checked.indexOf(box.value) >= 0) { box.checked = true; }
+      if (kept.focused === box.value) {
+        var link = box.closest("tr").querySelector("td.title a");
+        if (link) { link.focus({ preventScroll: true }); }
+      }
+    });
+    kept = null;
+  });
 })();

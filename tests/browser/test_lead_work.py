@@ -90,6 +90,34 @@ def test_operator_searches_selects_with_keys_and_requalifies_with_progress(
     ]
 
 
+def test_a_live_refresh_of_the_table_keeps_the_selection_and_the_chosen_action(
+    live_console: str, browser_page: Any, leads: list[Lead]
+) -> None:
+    create_user(username="olga", role="operator", password=PASSWORD)
+    page = browser_page
+    _log_in(page, live_console, "olga")
+    page.goto(f"{live_console}/leads/")
+    page.locator("body").click(position={"x": 5, "y": 5})
+    for key in ["j", "j", "x"]:
+        page.keyboard.press(key)
+    page.select_option("select[name=action]", "dnc")
+    chosen = page.locator("input[name=lead_ids]:checked").get_attribute("value")
+
+    # What a lead.created event from the socket does: the table re-renders itself.
+    with page.expect_response(lambda r: "/leads/?" in r.url):
+        page.evaluate("htmx.trigger(document.body, 'lead-created', {})")
+    page.wait_for_load_state("networkidle")
+
+    checked = page.locator("input[name=lead_ids]:checked")
+    assert checked.count() == 1
+    assert checked.get_attribute("value") == chosen
+    assert page.eval_on_selector("select[name=action]", "e => e.value") == "dnc"
+    focused = page.evaluate("document.activeElement.closest('tr') !== null")
+    assert focused, "the focused row should keep the focus"
+    page.keyboard.press("x")  # the focus is still on that row: x unselects it
+    assert page.locator("input[name=lead_ids]:checked").count() == 0
+
+
 def test_pages_fit_a_phone_screen(
     live_console: str, browser_page: Any, leads: list[Lead]
 ) -> None:
