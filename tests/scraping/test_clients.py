@@ -79,6 +79,11 @@ def hits(site: FixtureSite, query: str) -> list[Any]:
     return [r for r in site.requests if r.query == query]
 
 
+# 5 requests/s is a 0.2 s interval; a single gap measured where the requests
+# arrive may come out a few milliseconds short of it under load.
+ARRIVAL_GAP_FLOOR = 0.18
+
+
 def gaps(times: list[float]) -> list[float]:
     return [b - a for a, b in itertools.pairwise(times)]
 
@@ -314,7 +319,9 @@ def test_concurrent_requests_to_one_host_keep_to_the_rate_limit(
     fetch_all([site.search_url("sfbay", "sof", offset=i) for i in range(8)], fetcher)
     arrivals = [r.at for r in site.requests]
     assert len(arrivals) == 9  # robots.txt counts as a request
-    assert min(gaps(arrivals)) >= 0.195
+    # Arrival times carry the server thread's scheduling jitter on a loaded
+    # machine; the span over all eight intervals is the exact check.
+    assert min(gaps(arrivals)) >= ARRIVAL_GAP_FLOOR
     assert arrivals[-1] - arrivals[0] >= 8 * 0.2
 
 
@@ -337,7 +344,9 @@ def test_the_rate_limit_is_shared_by_fetchers_in_other_threads(
         thread.join()
     arrivals = [r.at for r in site.requests if r.path != "/robots.txt"]
     assert len(arrivals) == 6
-    assert min(gaps(sorted(r.at for r in site.requests))) >= 0.195
+    every = sorted(r.at for r in site.requests)
+    assert min(gaps(every)) >= ARRIVAL_GAP_FLOOR
+    assert every[-1] - every[0] >= (len(every) - 1) * 0.2
 
 
 def test_each_host_has_its_own_rate_limit(make_site: MakeSite) -> None:
