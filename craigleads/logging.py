@@ -11,19 +11,14 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from .masking import mask_contact_details
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar(
     "request_id", default="-"
 )
 
-_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
-_PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)")
 # The same rule RequestIdMiddleware applies to an incoming X-Request-ID.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-
-
-def mask_contact_details(text: str) -> str:
-    """Replace e-mail addresses and phone numbers with placeholders."""
-    return _PHONE.sub("[phone]", _EMAIL.sub("[email]", text))
 
 
 def _request_id_of(request: Any) -> str | None:

@@ -40,16 +40,11 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from .audit import record_event
+from .masking import EMAIL_PATTERN, INTERNATIONAL_PHONE_PATTERN, PHONE_PATTERN
 from .models import AuditEvent, Suppression
 
 logger = logging.getLogger(__name__)
 
-EMAIL_PATTERN = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
-PHONE_PATTERN = re.compile(
-    r"(?<!\d)(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)"
-)
-# Numbers written with a country code ("+44 20 7946 0958").
-INTERNATIONAL_PHONE_PATTERN = re.compile(r"(?<![\w+])\+\d[\d\s().-]{5,22}\d(?!\d)")
 REDACTED = "[erased]"
 MIN_PHONE_DIGITS = 7
 MAX_PHONE_DIGITS = 15

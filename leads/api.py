@@ -63,6 +63,13 @@ class LeadListOutput(OutputModelSerializer):
         model = Lead
         fields = _LIST_FIELDS
 
+    def to_representation(self, instance: Lead) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not request.user.has_perm("leads.view_contact_details"):
+            data.update(instance.masked_fields(data))
+        return data
+
 
 class LeadDetailOutput(LeadListOutput):
     class Meta:
@@ -90,13 +97,6 @@ class LeadDetailOutput(LeadListOutput):
             "repost_of",
             "qualification_reasons",
         ]
-
-    def to_representation(self, instance: Lead) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        request = self.context.get("request")
-        if request is None or not request.user.has_perm("leads.view_contact_details"):
-            data.update(instance.masked_contact())
-        return data
 
 
 class LeadListFilters(StrictQuerySerializer):
@@ -150,10 +150,13 @@ def _similar_rows(
     request: Request, found: list[tuple[int, float]]
 ) -> list[dict[str, Any]]:
     leads = selectors.leads_for(request.user).in_bulk([pk for pk, _ in found])
+    masked = not request.user.has_perm("leads.view_contact_details")
     return [
         {
             "lead_id": pk,
-            "title": leads[pk].title,
+            "title": leads[pk].masked_text(leads[pk].title)
+            if masked
+            else leads[pk].title,
             "site": getattr(leads[pk].site, "code", None),
             "score": score,
             "dedup_class": leads[pk].dedup_class,

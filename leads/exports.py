@@ -17,7 +17,7 @@ from django.utils import timezone
 from craigleads.audit import record_event
 from craigleads.models import AuditEvent
 
-from .models import Lead, mask_email, mask_text
+from .models import Lead
 
 EXPORTS_PER_DAY = 10
 EXPORT_ACTION = "leads.export"
@@ -68,9 +68,7 @@ def _row(lead: Lead, *, masked: bool) -> dict[str, Any]:
             value = getattr(lead, name)
             row[name] = value.isoformat() if hasattr(value, "isoformat") else value
     if masked:
-        row["contact_email"] = mask_email(lead.contact_email)
-        row["contact_name"] = mask_text(lead.contact_name)
-        row["contact_phone"] = mask_text(lead.contact_phone, keep=2)
+        row.update(lead.masked_fields(row))
     for name in ("salary_min_annual", "salary_max_annual", "price"):
         if row[name] is not None:
             row[name] = float(row[name])

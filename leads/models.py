@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from craigleads.masking import mask_for_viewer
 
 
 class Site(models.Model):
@@ -239,6 +242,30 @@ class Lead(models.Model):
             "contact_email": mask_email(self.contact_email),
             "contact_phone": mask_text(self.contact_phone, keep=2),
         }
+
+    def masked_text(self, text: str) -> str:
+        """Free text about this lead (its posting, a reply to it) as a viewer may
+        see it: addresses, phone numbers and the contact's name hidden."""
+        return mask_for_viewer(text, names=[self.contact_name])
+
+    def masked_fields(self, names: Iterable[str]) -> dict[str, Any]:
+        """The fields in `names` that can carry contact details, as a viewer may
+        see them (the parser finds addresses and numbers in the posting text, so
+        the text hides them too)."""
+        wanted = set(names)
+        masked: dict[str, Any] = {
+            k: v for k, v in self.masked_contact().items() if k in wanted
+        }
+        for name in {"title", "description", "hood", "company"} & wanted:
+            masked[name] = self.masked_text(getattr(self, name))
+        if "notices" in wanted:
+            masked["notices"] = [self.masked_text(str(n)) for n in self.notices or []]
+        if "attributes" in wanted:
+            masked["attributes"] = {
+                k: self.masked_text(v) if isinstance(v, str) else v
+                for k, v in (self.attributes or {}).items()
+            }
+        return masked
 
 
 def mask_email(value: str) -> str:

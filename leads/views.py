@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Page, Paginator
@@ -20,11 +23,13 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_POST
 
 from craigleads.http import HtmxHttpRequest
+from craigleads.masking import mask_for_viewer
 from memory import services as memory
 
 from . import exports, hooks, selectors, services
 from . import panels as dashboard_panels
 from .forms import BulkActionForm, LeadFilterForm
+from .models import Lead
 
 PAGE_SIZE = 50
 # Counting every match of a broad filter reads the whole table (~50 ms at 100,000
@@ -87,7 +92,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     if request.htmx:
-        recent = selectors.latest_leads(request.user)
+        recent = _titles_for(request, selectors.latest_leads(request.user))
         return render(request, "leads/dashboard.html#recent-leads", {"recent": recent})
     volume = dashboard_panels.cached(
         f"volume:{by}", request.user, lambda: selectors.lead_volume(request.user, by=by)
@@ -100,7 +105,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         "volume": volume,
         "volume_rows": selectors.volume_table(volume),
         "overview": overview,
-        "recent": selectors.latest_leads(request.user),
+        "recent": _titles_for(request, selectors.latest_leads(request.user)),
         "grade_chart": {
             "labels": list(grades),
             "series": {"leads": [*grades.values()]},
@@ -135,6 +140,7 @@ def lead_list(request: HtmxHttpRequest) -> HttpResponse:
     # Only the columns the table shows: descriptions and JSON stay in the database.
     leads = leads.only(*LIST_COLUMNS)
     page = CappedPaginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _titles_for(request, page.object_list)
     context = {
         "form": form,
         "page": page,
@@ -152,22 +158,32 @@ def lead_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "leads/lead_list.html", context)
 
 
+CONTACT_FIELDS = ["contact_name", "contact_email", "contact_phone"]
+# Free text that can carry an address or a number (the parser finds them there).
+TEXT_FIELDS = ["title", "description", "company", "notices", "attributes"]
+
+
+def _titles_for(request: HtmxHttpRequest, leads: Iterable[Lead]) -> list[Lead]:
+    """Rows for a list; for viewers, titles without addresses or phone numbers
+    (the rows are display copies and never saved)."""
+    rows = list(leads)
+    if not request.user.has_perm("leads.view_contact_details"):
+        for lead in rows:
+            lead.title = mask_for_viewer(lead.title)
+    return rows
+
+
 @require_GET
 @permission_required("leads.view_lead", raise_exception=True)
 def lead_detail(request: HtmxHttpRequest, lead_id: int) -> HttpResponse:
     lead = get_object_or_404(selectors.leads_for(request.user), pk=lead_id)
-    can_see_contacts = request.user.has_perm("leads.view_contact_details")
-    contact = (
-        {
-            "contact_name": lead.contact_name,
-            "contact_email": lead.contact_email,
-            "contact_phone": lead.contact_phone,
-        }
-        if can_see_contacts
-        else lead.masked_contact()
-    )
+    shown = [*CONTACT_FIELDS, *TEXT_FIELDS]
+    if request.user.has_perm("leads.view_contact_details"):
+        text = {name: getattr(lead, name) for name in shown}
+    else:
+        text = lead.masked_fields(shown)
     copies = lead.copies.select_related("site").order_by("-created_at")[:20]
-    context = {"lead": lead, "contact": contact, "copies": copies}
+    context = {"lead": lead, "text": text, "copies": copies}
     return render(request, "leads/lead_detail.html", context)
 
 
@@ -191,9 +207,24 @@ def lead_memory(request: HtmxHttpRequest, lead_id: int) -> HttpResponse:
             }
             for step in memory.episode(lead_id=lead.pk)
         ],
-        "messages": memory.thread(lead_id=lead.pk),
+        "messages": _thread_for(request, lead),
     }
     return render(request, "leads/partials/lead_memory.html", context)
+
+
+def _thread_for(request: HtmxHttpRequest, lead: Lead) -> list[Any]:
+    """The lead's conversation; for viewers, with contact details hidden (the
+    rows are display copies and never saved)."""
+    thread = memory.thread(lead_id=lead.pk)
+    if request.user.has_perm("leads.view_contact_details"):
+        return thread
+    for message in thread:
+        if isinstance(message.content, dict):
+            message.content = {
+                k: lead.masked_text(v) if isinstance(v, str) else v
+                for k, v in message.content.items()
+            }
+    return thread
 
 
 @require_POST

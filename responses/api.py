@@ -74,6 +74,9 @@ class DraftOutput(OutputModelSerializer):
         request = self.context.get("request")
         if request is None or not request.user.has_perm("leads.view_contact_details"):
             data["to_email"] = mask_email(instance.to_email)
+            for name in ("subject", "body"):
+                if name in data:
+                    data[name] = instance.lead.masked_text(data[name])
         return data
 
 
@@ -309,6 +312,8 @@ class TemplatePreviewView(ApiView):
         preview = services.render_preview(
             template=template, lead=lead, user=request.user
         )
+        if not request.user.has_perm("leads.view_contact_details"):
+            preview = {k: lead.masked_text(v) for k, v in preview.items()}
         return Response(PreviewOutput(preview).data)
 
 

@@ -34,6 +34,14 @@ def _card_context(request: HtmxHttpRequest, draft: Draft) -> dict[str, object]:
     can_see = request.user.has_perm("leads.view_contact_details")
     return {
         "draft": draft,
+        # The reply greets the poster by name and may quote their address.
+        "shown_subject": draft.subject
+        if can_see
+        else draft.lead.masked_text(draft.subject),
+        "shown_body": draft.body if can_see else draft.lead.masked_text(draft.body),
+        "shown_title": draft.lead.title
+        if can_see
+        else draft.lead.masked_text(draft.lead.title),
         "to_display": draft.to_email if can_see else mask_email(draft.to_email),
         "mailto": sending.mailto_link(draft) if can_see else "",
         "events": draft.events.all(),
@@ -250,6 +258,9 @@ def template_preview(request: HtmxHttpRequest) -> HttpResponse:
             values = services.context_for(lead, services.sender_for(request.user))
             context["subject"] = render_header(subject, values)
             context["body"] = body.render(values)
+            if not request.user.has_perm("leads.view_contact_details"):
+                context["subject"] = lead.masked_text(str(context["subject"]))
+                context["body"] = lead.masked_text(str(context["body"]))
     return render(request, "responses/partials/template_preview.html", context)
 
 

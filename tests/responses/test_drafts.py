@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 from model_bakery import baker
 
@@ -502,3 +503,40 @@ def test_an_ab_test_with_only_a_control_explains_itself_instead_of_crashing(
     assert "at least one other variant" in page.content.decode()
     api = client_for(operator).get(f"/api/v1/ab-tests/{test.pk}/results")
     assert api.status_code == 409
+
+
+def test_viewer_reads_drafts_and_previews_without_the_posters_name_or_address(
+    ready: None, operator: Any, viewer: Any
+) -> None:
+    lead = make_lead(contact_name="Priya", title="Senior Python Developer")
+    draft = services.generate_draft(lead_id=lead.pk)
+    assert draft is not None
+    draft.body = f"Hi Priya, I saw your post. Reply to {draft.to_email}."
+    draft.save(update_fields=["body"])
+
+    seen_queue = client_for(viewer).get(reverse("responses:queue"))
+    assert seen_queue.status_code == 200
+    queue = seen_queue.content.decode()
+    assert "Hi [name hidden], I saw your post." in queue
+    assert "Priya" not in queue and draft.to_email not in queue
+    full_queue = client_for(operator).get(reverse("responses:queue"))
+    assert "Hi Priya" in full_queue.content.decode()
+
+    listed = client_for(viewer).get("/api/v1/drafts?state=pending_review").json()
+    body = listed["results"][0]["body"]
+    assert body == "Hi [name hidden], I saw your post. Reply to [e-mail hidden]."
+
+    template = ResponseTemplate.objects.get(category="sof")
+    template.body_template = "Hello {{contact_name|there}}, about {{title}}."
+    template.save(update_fields=["body_template"])
+    url = f"/api/v1/templates/{template.pk}/preview"
+    seen = client_for(viewer).post(
+        url, {"lead_id": lead.pk}, content_type="application/json"
+    )
+    assert seen.json()["body"] == (
+        "Hello [name hidden], about Senior Python Developer."
+    )
+    full = client_for(operator).post(
+        url, {"lead_id": lead.pk}, content_type="application/json"
+    )
+    assert full.json()["body"] == "Hello Priya, about Senior Python Developer."
