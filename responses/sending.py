@@ -28,6 +28,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from craigleads.audit import record_event
+
 from .models import Draft
 from .services import State, blocked_reason, sender_for, transition
 
@@ -154,6 +156,7 @@ def send_draft(*, draft_id: int, now: datetime | None = None) -> str:
     except Exception:
         return "claimed elsewhere"
     draft.refresh_from_db()
+    _audit_send(draft, actor=draft.approved_by, via="smtp")
     try:
         _deliver(draft)
     except MaybeDelivered as exc:
@@ -260,13 +263,26 @@ def _after_failure(draft: Draft, exc: Exception, now: datetime) -> str:
 
 
 def mark_sent(*, draft_id: int, actor: Any) -> Draft:
-    """The operator sent the reply from their own mail client."""
-    return transition(
+    """The operator sent the reply from their own mail client (audited)."""
+    draft = transition(
         draft_id=draft_id,
         to=State.SENT,
         actor=actor,
         note="sent from a mail client",
         extra={"sent_at": timezone.now()},
+    )
+    _audit_send(draft, actor=actor, via="mail client")
+    return draft
+
+
+def _audit_send(draft: Draft, *, actor: Any, via: str) -> None:
+    """One audit row per reply that left, naming who approved it; the address
+    stays in the draft (an erasure removes it there), not in the audit log."""
+    record_event(
+        action="reply.sent",
+        actor=actor if actor is not None else MAILER,
+        target=f"draft {draft.pk}",
+        data={"draft_id": draft.pk, "lead_id": draft.lead_id, "via": via},
     )
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from model_bakery import baker
 
+from craigleads.models import AuditEvent
 from leads.models import Category, Lead, Site
 from qualification import services as qualification
 from responses import sending, services
@@ -223,6 +224,11 @@ def test_approving_sends_exactly_once_to_a_real_smtp_server(
     assert draft.message_id in text and "/optout/" in text
     trail = [e.to_state for e in draft.events.all()]
     assert trail == ["generated", "pending_review", "approved", "sent", "delivered"]
+    audited = AuditEvent.objects.filter(action="reply.sent")
+    assert [(a.actor, a.target, a.data["via"]) for a in audited] == [
+        (operator, f"draft {draft.pk}", "smtp")
+    ]
+    assert draft.to_email not in str(audited[0].data)
 
 
 def test_temporary_refusal_retries_later_and_permanent_refusal_fails(
