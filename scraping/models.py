@@ -130,6 +130,34 @@ class ScrapeJob(models.Model):
     def is_finished(self) -> bool:
         return self.status not in self.UNFINISHED
 
+    @property
+    def progress_percent(self) -> int:
+        """How far the job is, 0-100, from its checkpoint: each site x category
+        target is an equal share, and within a target each of its `max_pages`
+        search pages is an equal share, filled as that page's postings are read
+        (a page with no next page is the target's last). 100 only when the job
+        has finished."""
+        if self.is_finished:
+            return 100
+        targets = self.checkpoint.get("targets", [])
+        if not targets:
+            return 0
+        share = 0.0
+        for target in targets:
+            if target.get("done"):
+                share += 1
+                continue
+            pages = int(target.get("page", 0))
+            if pages == 0:
+                continue
+            batch = int(target.get("batch", 0))
+            left = len(target.get("pending", []))
+            this_page = (batch - left) / batch if batch else 1.0
+            # Without a next page this one is the target's last.
+            planned = self.max_pages if target.get("next_url") else pages
+            share += (pages - 1 + this_page) / max(1, planned, pages)
+        return min(99, int(100 * share / len(targets)))
+
     def counts(self) -> dict[str, int]:
         return {
             name: getattr(self, name)

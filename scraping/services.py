@@ -236,15 +236,12 @@ def cancel_job(*, job_id: int, actor: Any = None) -> bool:
 def _progress(job: ScrapeJob) -> dict[str, Any]:
     targets = job.checkpoint.get("targets", [])
     done = sum(1 for t in targets if t.get("done"))
-    pages_planned = max(1, len(targets) * job.max_pages)
     return {
         "job_id": job.pk,
         "status": job.status,
         "targets_done": done,
         "targets": len(targets),
-        "percent": 100
-        if job.is_finished
-        else min(99, int(100 * job.pages / pages_planned)),
+        "percent": job.progress_percent,
         **job.counts(),
     }
 
@@ -428,6 +425,7 @@ class _Crawl:
                 index,
                 {
                     "pending": pending,
+                    "batch": len(pending),
                     "next_url": next_url,
                     "page": target["page"] + 1,
                     "empty": target["empty"] and not page.results,

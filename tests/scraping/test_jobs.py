@@ -129,6 +129,33 @@ def test_a_job_resumes_from_its_checkpoint_without_losing_or_repeating_work(
     assert stored >= _expected_pids(site_settings, ["sfbay"], "sof", 2)
 
 
+def test_progress_of_a_job_with_several_targets_rises_steadily_to_100(
+    site_settings: FixtureSite, db: Any, operator: Any
+) -> None:
+    job = services.create_job(
+        site_codes=["sfbay", "seattle"],
+        category_codes=["sof", "web"],
+        max_pages=2,
+        base_url=site_settings.base_url,
+        enqueue=False,
+    )
+    seen = [job.progress_percent]
+    while services.run_job_chunk(job_id=job.pk, budget_seconds=0.05).more:
+        job.refresh_from_db()
+        seen.append(job.progress_percent)
+        if len(seen) == 6:  # the Scrapes page draws the same figure
+            page = client_for(operator).get("/scrapes/").content.decode()
+            assert f'max="100" value="{job.progress_percent}"' in page
+    job.refresh_from_db()
+    assert seen[0] == 0 and job.progress_percent == 100
+    assert seen == sorted(seen), "progress went backwards"
+    assert max(seen) < 100, "a running job showed as complete"
+    # Four targets: the first target's end is a quarter, not the whole bar
+    # (counting search pages alone filled it after four pages of any target).
+    assert len({p for p in seen if 0 < p < 100}) >= 8
+    assert any(20 <= p <= 30 for p in seen)
+
+
 def test_a_job_whose_worker_died_is_recovered_and_finished(
     site_settings: FixtureSite, db: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
