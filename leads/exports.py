@@ -7,12 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.timesince import timeuntil
 
 from craigleads.audit import record_event
 from craigleads.models import AuditEvent
@@ -47,7 +49,12 @@ FIELDS = [
 
 
 class ExportLimitReached(Exception):
-    """The user has used today's exports; the message says when more are allowed."""
+    """The user has used today's exports; the message says when more are allowed
+    and `retry_after` in how many seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def exports_today(user: Any) -> int:
@@ -55,6 +62,24 @@ def exports_today(user: Any) -> int:
     return AuditEvent.objects.filter(
         actor=user, action=EXPORT_ACTION, created_at__gte=since
     ).count()
+
+
+def _seconds_until_next_export(user: Any) -> int:
+    """When the oldest export of the last 24 hours leaves the window."""
+    window = timedelta(days=1)
+    oldest = (
+        AuditEvent.objects.filter(
+            actor=user,
+            action=EXPORT_ACTION,
+            created_at__gte=timezone.now() - window,
+        )
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if oldest is None:
+        return 1
+    return max(1, math.ceil((oldest + window - timezone.now()).total_seconds()))
 
 
 def _row(lead: Lead, *, masked: bool) -> dict[str, Any]:
@@ -83,9 +108,12 @@ def start_export(
     if fmt not in {"csv", "json"}:
         raise ValueError(f"unknown export format {fmt!r}")
     if exports_today(user) >= EXPORTS_PER_DAY:
+        retry_after = _seconds_until_next_export(user)
+        when = timeuntil(timezone.now() + timedelta(seconds=retry_after))
         raise ExportLimitReached(
             f"You have used your {EXPORTS_PER_DAY} exports for the last 24 hours; "
-            "try again later."
+            f"the next one is possible in {when}.",
+            retry_after=retry_after,
         )
     masked = not user.has_perm("leads.view_contact_details")
     record_event(

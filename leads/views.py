@@ -17,12 +17,13 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_POST
 
-from craigleads.http import HtmxHttpRequest
+from craigleads.http import HtmxHttpRequest, too_many_requests
 from craigleads.masking import mask_for_viewer
 from memory import services as memory
 
@@ -278,8 +279,12 @@ def export(request: HtmxHttpRequest, fmt: str) -> HttpResponseBase:
             user=request.user, leads=leads, fmt=fmt, filters=form.filters()
         )
     except exports.ExportLimitReached as exc:
-        messages.error(request, str(exc))
-        return redirect("leads:list")
+        return too_many_requests(
+            request,
+            message=str(exc),
+            retry_after=exc.retry_after,
+            back_url=reverse("leads:list"),
+        )
     content_type = "text/csv" if fmt == "csv" else "application/json"
     response = StreamingHttpResponse(
         chunks, content_type=f"{content_type}; charset=utf-8"

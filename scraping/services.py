@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 import uuid
 from collections.abc import Iterable
@@ -20,7 +21,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -53,21 +54,38 @@ class ScrapeRateLimited(ScrapeError):
         self.retry_after = retry_after
 
 
+JOB_RATE_WINDOW = timedelta(seconds=60)
+
+
 def _check_job_rate(user: Any) -> None:
-    """At most SCRAPE_JOBS_PER_MINUTE jobs per user per minute (fixed window in
-    the cache, which is Redis in production, so every web process shares it)."""
+    """At most SCRAPE_JOBS_PER_MINUTE jobs per user in any 60 seconds.
+
+    Counted from the user's own jobs in the database: exact (a fixed window in
+    the cache lets twice the limit through around a minute boundary), shared
+    by every process, and refused attempts leave no row. Called inside the
+    transaction that creates the job, with the user's row locked, so that two
+    concurrent starts on PostgreSQL are counted one after the other.
+    """
     if not getattr(user, "is_authenticated", False):
         return
-    window = int(time.time() // 60)
-    key = f"scrape-jobs:{user.pk}:{window}"
-    cache.add(key, 0, timeout=70)
-    if cache.incr(key) > settings.SCRAPE_JOBS_PER_MINUTE:
-        retry = 60 - int(time.time() % 60)
-        raise ScrapeRateLimited(
-            f"You may start {settings.SCRAPE_JOBS_PER_MINUTE} scrape jobs a minute; "
-            f"try again in {retry} seconds.",
-            retry_after=retry,
-        )
+    limit = settings.SCRAPE_JOBS_PER_MINUTE
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values("pk"))
+    now = timezone.now()
+    recent = list(
+        ScrapeJob.objects.filter(created_by=user, created_at__gt=now - JOB_RATE_WINDOW)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:limit]
+    )
+    if len(recent) < limit:
+        return
+    # Room comes when the limit-th newest job leaves the window.
+    wait = (recent[limit - 1] + JOB_RATE_WINDOW - now).total_seconds()
+    retry_after = max(1, math.ceil(wait))
+    raise ScrapeRateLimited(
+        f"You may start {limit} scrape jobs a minute; "
+        f"try again in {retry_after} seconds.",
+        retry_after=retry_after,
+    )
 
 
 @dataclass(frozen=True)
@@ -130,7 +148,6 @@ def create_job(
     Raises ScrapeError naming the problem (unknown site or category, a base URL
     not in SCRAPE_ALLOWED_HOSTS, live fetching switched off).
     """
-    _check_job_rate(created_by)
     site_codes = [s.strip().lower() for s in site_codes if s.strip()]
     category_codes = [c.strip().lower() for c in category_codes if c.strip()]
     if not site_codes:
@@ -163,6 +180,7 @@ def create_job(
             "on the Scrapes page and switch it on, or use a test site."
         )
     with transaction.atomic():
+        _check_job_rate(created_by)
         job = ScrapeJob.objects.create(
             categories=category_codes,
             keywords=keywords[:200],

@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
     require_POST,
 )
 
-from craigleads.http import HtmxHttpRequest
+from craigleads.http import HtmxHttpRequest, too_many_requests
 
 from . import selectors, services
 from .forms import SavedSearchForm, StartJobForm
@@ -60,6 +61,13 @@ def start_job(request: HtmxHttpRequest) -> HttpResponse:
                 max_pages=data["max_pages"],
                 base_url=data["base_url"] or "",
                 created_by=request.user,
+            )
+        except services.ScrapeRateLimited as exc:
+            return too_many_requests(
+                request,
+                message=str(exc),
+                retry_after=exc.retry_after,
+                back_url=reverse("scraping:scrapes"),
             )
         except services.ScrapeError as exc:
             messages.error(request, str(exc))

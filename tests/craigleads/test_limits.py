@@ -53,6 +53,42 @@ def test_starting_more_than_ten_scrape_jobs_a_minute_is_refused(
     assert "10 scrape jobs a minute" in refused.json()["detail"]
 
 
+def test_the_scrape_limit_counts_any_sixty_seconds_from_the_console(
+    settings: Any, operator: Any, defaults: None
+) -> None:
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from scraping.models import ScrapeJob
+
+    settings.SCRAPE_ALLOWED_HOSTS = ["127.0.0.1:9"]
+    form = {
+        "sites": ["sfbay"],
+        "category": "sof",
+        "max_pages": 1,
+        "base_url": "http://127.0.0.1:9",
+    }
+    client = client_for(operator)
+    url = reverse("scraping:start")
+    for _ in range(settings.SCRAPE_JOBS_PER_MINUTE):
+        assert client.post(url, form).status_code == 302
+    assert ScrapeJob.objects.count() == settings.SCRAPE_JOBS_PER_MINUTE
+
+    # Started 55 s ago, whatever the clock's minute: still inside the window.
+    ScrapeJob.objects.update(created_at=timezone.now() - timedelta(seconds=55))
+    refused = client.post(url, form)
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 6
+    assert "10 scrape jobs a minute" in refused.content.decode()
+    assert client.post(url, form).status_code == 429  # refusals add no job
+    assert ScrapeJob.objects.count() == settings.SCRAPE_JOBS_PER_MINUTE
+
+    ScrapeJob.objects.update(created_at=timezone.now() - timedelta(seconds=61))
+    assert client.post(url, form).status_code == 302
+
+
 def test_five_failed_logins_lock_that_username_from_that_address(
     make_user: Any,
 ) -> None:
