@@ -39,13 +39,26 @@ class LeadFilterForm(forms.Form):
     posted_within_days = forms.IntegerField(
         required=False, min_value=1, max_value=365, label="Posted within (days)"
     )
+    archived = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "not archived"),
+            ("include", "archived too"),
+            ("only", "archived only"),
+        ],
+    )
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS])
 
     def filters(self) -> dict[str, Any]:
         # A bad value drops only its own filter (the page names it); the rest apply.
         self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {k: v for k, v in data.items() if v not in (None, "") and k != "sort"}
+        data = dict(getattr(self, "cleaned_data", {}))
+        archived = data.pop("archived", "")
+        found = {k: v for k, v in data.items() if v not in (None, "") and k != "sort"}
+        if archived:
+            found["include_archived"] = True
+            found["archived_only"] = archived == "only"
+        return found
 
     def menus(self, categories: Any, sites: Any) -> list[dict[str, Any]]:
         """The filter bar's drop-downs with the chosen option marked, built once
@@ -79,6 +92,7 @@ class LeadFilterForm(forms.Form):
             menu("status", "Status", choices("status")),
             menu("dedup_class", "Kind", choices("dedup_class")),
             menu("remote", "Remote", choices("remote")),
+            menu("archived", "Archived", choices("archived")),
             menu("sort", "Sort", [(v, f"sort: {v}") for v, _ in choices("sort")]),
         ]
 

@@ -37,6 +37,8 @@ def list_leads(
     qs = leads_for(user).defer("body_html", "json_ld")
     if not filters.get("include_archived"):
         qs = qs.filter(archived=False)
+    elif filters.get("archived_only"):
+        qs = qs.filter(archived=True)
     if q := (filters.get("q") or "").strip():
         qs = search.filter_leads(qs, q)
     if category := filters.get("category"):

@@ -72,6 +72,7 @@ LIST_COLUMNS = (
     "compensation",
     "price",
     "dedup_class",
+    "archived",
     "posted_at",
     "site__code",
     "category__code",

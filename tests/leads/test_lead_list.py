@@ -244,3 +244,42 @@ def test_a_huge_list_is_counted_only_up_to_a_cap(
         assert f">Lead {i}<" in page
     narrow = client_for(admin_user).get(reverse("leads:list"), {"q": "Lead 3"})
     assert "1 lead" in narrow.content.decode()
+
+
+def test_bulk_archive_hides_leads_and_the_archived_filter_brings_them_back(
+    catalogue: dict[str, Lead], operator: Any
+) -> None:
+    client = client_for(operator)
+    designer = catalogue["designer"]
+    response = client.post(
+        reverse("leads:bulk"), {"action": "archive", "lead_ids": [designer.pk]}
+    )
+    assert response.status_code == 302
+    listed = client.get(reverse("leads:list"), {"reset": "1"}).content.decode()
+    assert designer.title not in listed and "2 leads" in listed
+
+    only = client.get(reverse("leads:list"), {"archived": "only"}).content.decode()
+    assert designer.title in only and "1 lead" in only and ">archived<" in only
+    everything = client.get(reverse("leads:list"), {"archived": "include"})
+    assert "3 leads" in everything.content.decode()
+
+    client.post(reverse("leads:bulk"), {"action": "restore", "lead_ids": [designer.pk]})
+    designer.refresh_from_db()
+    assert designer.archived is False
+    listed = client.get(reverse("leads:list"), {"reset": "1"}).content.decode()
+    assert designer.title in listed
+
+
+def test_bulk_do_not_contact_marks_only_the_chosen_leads(
+    catalogue: dict[str, Lead], operator: Any, viewer: Any
+) -> None:
+    chosen = catalogue["movers"]
+    refused = client_for(viewer).post(
+        reverse("leads:bulk"), {"action": "dnc", "lead_ids": [chosen.pk]}
+    )
+    assert refused.status_code == 403
+    client_for(operator).post(
+        reverse("leads:bulk"), {"action": "dnc", "lead_ids": [chosen.pk]}
+    )
+    marked = set(Lead.objects.filter(do_not_contact=True).values_list("pk", flat=True))
+    assert marked == {chosen.pk}
