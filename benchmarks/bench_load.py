@@ -200,6 +200,14 @@ def populate(*, leads: int, users: int) -> dict[str, Any]:
         )
         tokens.append(Token.objects.create(user=user).key)
     ids = [lead.pk for lead in created]
+    from django.db import connection
+
+    # Statistics, as autovacuum would gather them on a live database: without
+    # them the planner takes the fresh table for empty and never uses the
+    # full-text index (a sequential scan made every search 70 ms).
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return {"tokens": tokens, "first_lead_id": min(ids), "last_lead_id": max(ids)}
 
 
