@@ -199,11 +199,23 @@ if DATABASE_URL:
     except Exception as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
     if _db["ENGINE"].endswith("postgresql"):
-        # 0: under ASGI each request may run on a new thread, and connections kept
-        # per thread piled up to PostgreSQL's max_connections in the load test.
-        _db["CONN_MAX_AGE"] = _int("DATABASE_CONN_MAX_AGE", 0)
         _db["CONN_HEALTH_CHECKS"] = True
         _db.setdefault("OPTIONS", {})["connect_timeout"] = 5
+        if _bool("DATABASE_POOL", True):
+            # One bounded pool per process (psycopg_pool): a request borrows a
+            # connection instead of opening one, which cost more than most API
+            # answers. Health checks replace connections the server dropped; a
+            # database that refuses new ones fails the borrow after `timeout`.
+            _db["CONN_MAX_AGE"] = 0
+            _db["OPTIONS"]["pool"] = {
+                "min_size": 1,
+                "max_size": _int("DATABASE_POOL_MAX", 8),
+                "timeout": 5,
+            }
+        else:
+            # 0: under ASGI each request may run on a new thread, and connections
+            # kept per thread piled up to max_connections in the load test.
+            _db["CONN_MAX_AGE"] = _int("DATABASE_CONN_MAX_AGE", 0)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     _db = {
