@@ -30,6 +30,8 @@ class MemoryStore(models.Model):
     decay_rate = models.FloatField(default=0.95)
     created_at = models.DateTimeField(auto_now_add=True)
     accessed_at = models.DateTimeField(auto_now_add=True)
+    # Lets each process's vector index read only what changed (vector_index.py).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         db_table = "memory_stores"
@@ -37,7 +39,10 @@ class MemoryStore(models.Model):
         indexes = [
             models.Index(
                 fields=["session_id", "memory_type"], name="memory_session_type"
-            )
+            ),
+            models.Index(
+                fields=["memory_type", "updated_at"], name="memory_type_updated"
+            ),
         ]
 
     def __str__(self) -> str:

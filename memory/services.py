@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import embeddings
+from . import embeddings, vector_index
 from .models import MemoryStore
 
 logger = logging.getLogger(__name__)
@@ -81,18 +81,7 @@ def remember_lead_text(*, lead_id: int, text: str) -> None:
 
 
 def _semantic_matrix() -> tuple[list[str], npt.NDArray[np.float32]]:
-    rows = list(
-        MemoryStore.objects.filter(memory_type=Kind.SEMANTIC)
-        .exclude(embedding=None)
-        .values_list("key", "embedding")
-    )
-    vectors = [embeddings.from_bytes(bytes(blob or b"")) for _, blob in rows]
-    width = max((len(v) for v in vectors), default=0)
-    # Vectors of another embedder (after a switch) are skipped until re-embedded.
-    keep = [i for i, v in enumerate(vectors) if len(v) == width]
-    if not keep:
-        return [], np.zeros((0, 0), dtype=np.float32)
-    return [rows[i][0] for i in keep], np.stack([vectors[i] for i in keep])
+    return vector_index.INDEX.current()
 
 
 def nearest_leads(*, text: str, k: int = 10) -> list[tuple[int, float]]:
