@@ -62,6 +62,7 @@ class CappedPaginator(Paginator):
         return Page(self.object_list[bottom : bottom + self.per_page], number, self)
 
 
+LIVE_STATS_SECONDS = 3
 LIST_COLUMNS = (
     "id",
     "url",
@@ -93,6 +94,15 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
             f"by={by!r} is not a way to split the volume: use category or site.",
             content_type="text/plain; charset=utf-8",
         )
+    if request.htmx and request.htmx.target == "dashboard-stats":
+        # Live while a scrape fills the console: a short cache of its own.
+        overview = dashboard_panels.cached(
+            "overview-live",
+            request.user,
+            lambda: selectors.lead_overview(request.user),
+            seconds=LIVE_STATS_SECONDS,
+        )
+        return render(request, "leads/dashboard.html#stats", {"overview": overview})
     if request.htmx:
         recent = _titles_for(request, selectors.latest_leads(request.user))
         return render(request, "leads/dashboard.html#recent-leads", {"recent": recent})

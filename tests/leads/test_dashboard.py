@@ -125,6 +125,28 @@ def test_the_latest_leads_fragment_still_refreshes_on_its_own(
     assert fragment.count('<tr><td><a href="/leads/') == 2
 
 
+def test_the_counters_refresh_live_on_a_short_cache_of_their_own(
+    settings: Any, viewer: Any, defaults: None
+) -> None:
+    from django.core.cache import cache
+
+    settings.DASHBOARD_CACHE_SECONDS = 30
+    make_leads(2)
+    client = client_for(viewer)
+    page = client.get("/").content.decode()
+    assert 'id="dashboard-stats"' in page and 'hx-trigger="lead-created' in page
+    live = {"HX-Request": "true", "HX-Target": "dashboard-stats"}
+    first = client.get("/", headers=live).content.decode()
+    assert first.lstrip().startswith('<section class="stats" id="dashboard-stats"')
+    assert re.search(r'<span class="num">2</span><span class="label">leads', first)
+    make_leads(3, start=10)
+    # the page's 30 s figures stay, and so do the live ones within their 3 s
+    assert client.get("/", headers=live).content.decode() == first
+    cache.delete(f"dashboard:overview-live:{panels.role_key(viewer)}")  # 3 s on
+    later = client.get("/", headers=live).content.decode()
+    assert re.search(r'<span class="num">5</span><span class="label">leads', later)
+
+
 # --- empty states, roles ------------------------------------------------------------
 
 
