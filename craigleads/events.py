@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from functools import partial
 from typing import Any, TypedDict
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.cache import cache
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -48,6 +50,26 @@ def job_group(job_id: int) -> str:
     return f"scrape-job.{job_id}"
 
 
+CHANGED_AT_KEY = "console:changed-at"
+
+
+def note_change() -> None:
+    """Record when the console's data last changed (every event means it did),
+    so cached dashboard figures know they are out of date. Never raises."""
+    try:
+        cache.set(CHANGED_AT_KEY, time.time(), None)
+    except Exception:
+        logger.warning("could not note a change in the cache", exc_info=True)
+
+
+def changed_at() -> float:
+    """When `note_change` was last called (0: never, or the cache is down)."""
+    try:
+        return float(cache.get(CHANGED_AT_KEY, 0.0))
+    except Exception:
+        return 0.0
+
+
 def publish(
     event_type: str,
     data: dict[str, Any],
@@ -57,6 +79,7 @@ def publish(
 ) -> None:
     """Send an event to the given groups now. Never raises: live updates are a
     convenience and the database already holds the truth."""
+    note_change()
     layer = get_channel_layer()
     if layer is None:
         return

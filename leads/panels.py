@@ -11,6 +11,7 @@ None when the user may not see the panel (the panel is then left out).
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,8 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.module_loading import autodiscover_modules
 from django.utils.safestring import SafeString
+
+from craigleads import events
 
 Provider = Callable[[Any], dict[str, Any] | None]
 
@@ -107,6 +110,10 @@ def render_panels(user: Any) -> list[RenderedPanel]:
     return rendered
 
 
+# After the data changes, cached figures may stay this many seconds old.
+STALE_AFTER_CHANGE = 3.0
+
+
 def role_key(user: Any) -> str:
     """Users with the same roles see the same dashboard (the team shares one lead
     pool), so figures are cached per set of roles, not per user."""
@@ -114,20 +121,24 @@ def role_key(user: Any) -> str:
     return ("su:" if user.is_superuser else "") + ",".join(groups)
 
 
-def cached(
-    name: str, user: Any, compute: Callable[[], Any], seconds: int | None = None
-) -> Any:
-    """`compute()`, kept for DASHBOARD_CACHE_SECONDS (or `seconds`, never longer)
-    per role set: aggregates over every lead cost tens of milliseconds each at
-    100,000 leads, and every open dashboard asks for them. 0 turns the cache
-    off."""
-    seconds = min(settings.DASHBOARD_CACHE_SECONDS, seconds or 10**9)
+def cached(name: str, user: Any, compute: Callable[[], Any]) -> Any:
+    """`compute()`, kept for DASHBOARD_CACHE_SECONDS per role set: aggregates over
+    every lead cost tens of milliseconds each at 100,000 leads, and every open
+    dashboard asks for them. 0 turns the cache off."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
     if not seconds:
         return compute()
     key = f"dashboard:{name}:{role_key(user)}"
-    missing = object()
-    value = cache.get(key, missing)
-    if value is missing:
-        value = compute()
-        cache.set(key, value, seconds)
+    found = cache.get_many([key, events.CHANGED_AT_KEY])
+    kept = found.get(key)
+    now = time.time()
+    if isinstance(kept, tuple) and len(kept) == 2:
+        computed_at, value = kept
+        changed_at = float(found.get(events.CHANGED_AT_KEY) or 0.0)
+        # Kept until the data changes (every console event notes that), then
+        # for a few seconds more, so a busy scrape does not recompute per lead.
+        if changed_at <= computed_at or now - computed_at < STALE_AFTER_CHANGE:
+            return value
+    value = compute()
+    cache.set(key, (now, value), seconds)
     return value

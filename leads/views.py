@@ -62,7 +62,6 @@ class CappedPaginator(Paginator):
         return Page(self.object_list[bottom : bottom + self.per_page], number, self)
 
 
-LIVE_STATS_SECONDS = 3
 LIST_COLUMNS = (
     "id",
     "url",
@@ -95,12 +94,8 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     if request.htmx and request.htmx.target == "dashboard-stats":
-        # Live while a scrape fills the console: a short cache of its own.
         overview = dashboard_panels.cached(
-            "overview-live",
-            request.user,
-            lambda: selectors.lead_overview(request.user),
-            seconds=LIVE_STATS_SECONDS,
+            "overview", request.user, lambda: selectors.lead_overview(request.user)
         )
         return render(request, "leads/dashboard.html#stats", {"overview": overview})
     if request.htmx:
