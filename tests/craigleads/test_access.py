@@ -255,6 +255,52 @@ def test_role_gets_exactly_the_access_the_matrix_grants(
     )
 
 
+API_ADMIN = PAGE_ADMIN | {"anonymous": DENY}
+# The other methods of URLs whose first method is in MATRIX: writes through the
+# API and the POST side of pages that also answer GET.
+MORE_METHODS: list[tuple[str, str, dict[str, str]]] = [
+    ("api-scrape-jobs", "GET", API_VIEW),
+    ("api-draft", "PATCH", API_DECIDE),
+    ("api-templates", "POST", API_RUN),
+    ("api-template", "PUT", API_RUN),
+    ("api-template", "PATCH", API_RUN),
+    ("api-template", "DELETE", API_ADMIN),
+    ("api-criteria", "POST", API_RUN),
+    ("api-criterion", "PATCH", API_RUN),
+    ("api-criterion", "DELETE", API_RUN),
+    ("responses:template-new", "POST", PAGE_RUN),
+    ("responses:template-edit", "POST", PAGE_RUN),
+    ("scraping:edit-search", "POST", PAGE_RUN),
+    ("responses:alerts", "POST", PAGE_VIEW),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "method", "expected"),
+    MORE_METHODS,
+    ids=[f"{name}-{method}" for name, method, _ in MORE_METHODS],
+)
+def test_each_further_method_is_checked_against_the_role(
+    name: str,
+    method: str,
+    expected: dict[str, str],
+    role: str,
+    objects: dict[str, Any],
+    make_user: Any,
+    roleless: Any,
+) -> None:
+    client = client_for(_user_for(role, make_user, roleless))
+    url = _url(name, objects)
+    if name.startswith("api-"):
+        response = client.generic(method, url, "{}", content_type="application/json")
+    else:
+        response = client.post(url)
+    assert _outcome(response) == expected[role], (
+        f"{role} {method} {url}: got {response.status_code}"
+    )
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_django_admin_is_for_admins_only(
     role: str, make_user: Any, roleless: Any
