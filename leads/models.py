@@ -207,6 +207,8 @@ class Lead(models.Model):
             models.Index(fields=["-qualification_score"], name="lead_score"),
             models.Index(fields=["category", "site"], name="lead_cat_site"),
             models.Index(fields=["-created_at"], name="lead_created"),
+            # the list's "kind" filter (reposts, duplicates)
+            models.Index(fields=["dedup_class", "status"], name="lead_kind_status"),
         ]
         permissions = [
             ("view_contact_details", "Can see contact details unmasked"),

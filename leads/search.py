@@ -4,18 +4,24 @@ fallback on SQLite.
 Both read the same query language, the one people type into search boxes
 (PostgreSQL's websearch_to_tsquery): words must all appear, "quoted words" appear
 together, and -word excludes. On PostgreSQL words match by stem ("designers" finds
-"designer") and results can be ranked; the GIN index created by migration 0003 is
-built from exactly `SEARCH_VECTOR`, so the planner uses it.
+"designer") and results can be ranked. Migration 0005 stores `SEARCH_VECTOR` in a
+generated column with a GIN index, which the searches and the rank read.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, Q, QuerySet
 
 from .models import Lead
 
@@ -26,7 +32,21 @@ SEARCH_VECTOR = (
     + SearchVector("company", weight="B", config=SEARCH_CONFIG)
     + SearchVector("description", weight="C", config=SEARCH_CONFIG)
 )
-SEARCH_INDEX_NAME = "lead_search_gin"
+SEARCH_INDEX_NAME = "lead_search_document_gin"
+
+
+class SearchDocument(Expression):
+    """The stored vector of migration 0005 (`SEARCH_VECTOR` kept in a generated
+    column), on whatever alias the query gives the leads table."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
+        alias = compiler.query.get_initial_alias()
+        # a list: lookups add the right-hand side's params to it
+        return f"{compiler.quote_name_unless_alias(alias)}.search_document", []
+
+
 FIELDS = ("title", "company", "description")
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
@@ -71,7 +91,9 @@ def filter_leads(qs: QuerySet[Lead], text: str) -> QuerySet[Lead]:
     if uses_full_text():
         # alias(), not annotate(): the vector is matched through the GIN index and
         # never computed for the SELECT list or the paginator's COUNT.
-        return qs.alias(search_vector=SEARCH_VECTOR).filter(search_vector=_query(text))
+        return qs.alias(search_document=SearchDocument()).filter(
+            search_document=_query(text)
+        )
     for phrase in parsed.required:
         qs = qs.filter(_anywhere(phrase))
     for phrase in parsed.excluded:
@@ -82,9 +104,8 @@ def filter_leads(qs: QuerySet[Lead], text: str) -> QuerySet[Lead]:
 def rank_by_relevance(qs: QuerySet[Lead], text: str) -> QuerySet[Lead]:
     """Best matches first (PostgreSQL only; the caller checks `uses_full_text`)."""
     # alias(): the rank orders the page but is not computed again by the count.
-    return qs.alias(search_rank=SearchRank(SEARCH_VECTOR, _query(text))).order_by(
-        "-search_rank", "-posted_at", "-id"
-    )
+    rank = SearchRank(SearchDocument(), _query(text))
+    return qs.alias(search_rank=rank).order_by("-search_rank", "-posted_at", "-id")
 
 
 def _query(text: str) -> SearchQuery:

@@ -7,24 +7,24 @@ index. Not declared in Lead.Meta because SQLite could not create it.
 
 from django.db import migrations
 
+INDEX_NAME = "lead_search_gin"  # replaced by a stored column in 0005
+
 
 def create_index(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     from django.contrib.postgres.indexes import GinIndex
 
-    from leads.search import SEARCH_INDEX_NAME, SEARCH_VECTOR
+    from leads.search import SEARCH_VECTOR
 
     lead = apps.get_model("leads", "Lead")
-    schema_editor.add_index(lead, GinIndex(SEARCH_VECTOR, name=SEARCH_INDEX_NAME))
+    schema_editor.add_index(lead, GinIndex(SEARCH_VECTOR, name=INDEX_NAME))
 
 
 def drop_index(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from leads.search import SEARCH_INDEX_NAME
-
-    schema_editor.execute(f'DROP INDEX IF EXISTS "{SEARCH_INDEX_NAME}"')
+    schema_editor.execute(f'DROP INDEX IF EXISTS "{INDEX_NAME}"')
 
 
 class Migration(migrations.Migration):

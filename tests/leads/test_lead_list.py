@@ -106,7 +106,25 @@ def test_postgres_search_uses_the_gin_index(admin_user: Any) -> None:
         cursor.execute("SET enable_seqscan = off")
         plan = qs.explain()
         cursor.execute("SET enable_seqscan = on")
-    assert search.SEARCH_INDEX_NAME in plan
+    assert search.SEARCH_INDEX_NAME in plan, plan
+
+
+@pytest.mark.postgres
+def test_postgres_search_document_follows_edits_and_works_in_a_subquery(
+    admin_user: Any,
+) -> None:
+    lead = make_lead(title="Dog walker", description="Two dogs, mornings")
+    assert not list_leads(user=admin_user, filters={"q": "gardener"}).exists()
+    Lead.objects.filter(pk=lead.pk).update(title="Gardener wanted")
+    found = list_leads(user=admin_user, filters={"q": "gardener"})
+    assert [x.pk for x in found] == [lead.pk]
+    # as a subquery the leads table gets another alias; the document follows it
+    outer = Lead.objects.filter(pk__in=found.values("pk")).exclude(title="")
+    assert [x.pk for x in outer] == [lead.pk]
+    ranked = list_leads(
+        user=admin_user, filters={"q": '"gardener wanted"'}, sort="relevance"
+    )
+    assert [x.pk for x in ranked] == [lead.pk]
 
 
 def test_list_page_filters_by_score_remote_and_age(admin_user: Any) -> None:
