@@ -42,6 +42,12 @@ def test_operator_scrapes_the_demo_site_and_watches_leads_arrive_live(
     dashboard.goto(f"{live_console}/")
     dashboard.wait_for_selector("#live-status.on", timeout=10_000)
     assert dashboard.locator("#recent-leads table").count() == 0
+    # Toasts leave after a few seconds: note each one as it is added.
+    dashboard.evaluate(
+        "window.seenToasts = []; new MutationObserver(changes => changes.forEach("
+        "c => c.addedNodes.forEach(n => window.seenToasts.push(n.textContent))))"
+        ".observe(document.getElementById('toasts'), {childList: true})"
+    )
 
     page.goto(f"{live_console}/scrapes/")
     assert page.input_value("#id_base_url").startswith("http://127.0.0.1:")
@@ -58,6 +64,13 @@ def test_operator_scrapes_the_demo_site_and_watches_leads_arrive_live(
     assert "sfbay" in row and "seattle" in row
 
     dashboard.wait_for_selector("#recent-leads table", timeout=20_000)
+    # the counters follow without a reload, and grade-A leads were announced
+    dashboard.wait_for_function(
+        "document.querySelector('#dashboard-stats .num').textContent.trim() !== '0'",
+        timeout=20_000,
+    )
+    toasts = dashboard.evaluate("window.seenToasts")
+    assert any(t.startswith("Grade A lead: ") for t in toasts), toasts
     shot(dashboard, "05-dashboard-live-leads")
     page.goto(f"{live_console}/leads/")
     assert page.locator("table.leads tbody tr").count() > 10
