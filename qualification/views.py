@@ -100,4 +100,8 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
 @permission_required("qualification.view_criterion", raise_exception=True)
 def rescore_progress(request: HtmxHttpRequest, run_id: int) -> HttpResponse:
     run = get_object_or_404(RescoreRun, pk=run_id)
-    return render(request, "qualification/partials/rescore.html", {"run": run})
+    response = render(request, "qualification/partials/rescore.html", {"run": run})
+    if request.htmx and run.status == RescoreRun.Status.DONE:
+        # Lists showing these leads redraw themselves with the new grades.
+        response["HX-Trigger"] = "lead-qualified"
+    return response

@@ -205,6 +205,11 @@ def test_bulk_requalify_scores_the_chosen_leads_with_progress(
     assert untouched.qualification_grade == ""
     done = client.get(reverse("qualification:rescore", args=[run.pk])).content.decode()
     assert "100%" in done and "hx-get" not in done
+    # polled by htmx, the finished bar tells the lead table to redraw itself
+    polled = client.get(
+        reverse("qualification:rescore", args=[run.pk]), headers={"HX-Request": "true"}
+    )
+    assert polled["HX-Trigger"] == "lead-qualified"
 
 
 def test_viewers_cannot_bulk_requalify(scored_leads: list[Lead], viewer: Any) -> None:
