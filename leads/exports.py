@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -17,12 +16,14 @@ from django.utils import timezone
 from django.utils.timesince import timeuntil
 
 from craigleads.audit import record_event
+from craigleads.limits import seconds_until_room
 from craigleads.models import AuditEvent
 
 from .models import Lead
 
 EXPORTS_PER_DAY = 10
 EXPORT_ACTION = "leads.export"
+EXPORT_WINDOW = timedelta(days=1)
 FIELDS = [
     "id",
     "post_id",
@@ -57,29 +58,19 @@ class ExportLimitReached(Exception):
         self.retry_after = retry_after
 
 
-def exports_today(user: Any) -> int:
-    since = timezone.now() - timedelta(days=1)
-    return AuditEvent.objects.filter(
-        actor=user, action=EXPORT_ACTION, created_at__gte=since
-    ).count()
-
-
-def _seconds_until_next_export(user: Any) -> int:
-    """When the oldest export of the last 24 hours leaves the window."""
-    window = timedelta(days=1)
-    oldest = (
-        AuditEvent.objects.filter(
-            actor=user,
-            action=EXPORT_ACTION,
-            created_at__gte=timezone.now() - window,
-        )
-        .order_by("created_at")
-        .values_list("created_at", flat=True)
-        .first()
+def _seconds_until_next_export(user: Any) -> int | None:
+    """None while the user has exports left in the last 24 hours; otherwise
+    when the next one is allowed (the audit rows are the count)."""
+    now = timezone.now()
+    recent = AuditEvent.objects.filter(
+        actor=user, action=EXPORT_ACTION, created_at__gt=now - EXPORT_WINDOW
+    ).order_by("-created_at")
+    return seconds_until_room(
+        list(recent.values_list("created_at", flat=True)[:EXPORTS_PER_DAY]),
+        limit=EXPORTS_PER_DAY,
+        window=EXPORT_WINDOW,
+        now=now,
     )
-    if oldest is None:
-        return 1
-    return max(1, math.ceil((oldest + window - timezone.now()).total_seconds()))
 
 
 def _row(lead: Lead, *, masked: bool) -> dict[str, Any]:
@@ -107,8 +98,8 @@ def start_export(
     chunks. Raises ExportLimitReached past EXPORTS_PER_DAY in 24 hours."""
     if fmt not in {"csv", "json"}:
         raise ValueError(f"unknown export format {fmt!r}")
-    if exports_today(user) >= EXPORTS_PER_DAY:
-        retry_after = _seconds_until_next_export(user)
+    retry_after = _seconds_until_next_export(user)
+    if retry_after is not None:
         when = timeuntil(timezone.now() + timedelta(seconds=retry_after))
         raise ExportLimitReached(
             f"You have used your {EXPORTS_PER_DAY} exports for the last 24 hours; "

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time
 import uuid
 from collections.abc import Iterable
@@ -28,6 +27,7 @@ from django.utils import timezone
 
 from craigleads import events, personal_data
 from craigleads.audit import record_event
+from craigleads.limits import seconds_until_room
 from leads import services as lead_services
 from leads.models import Category, Lead, Site
 
@@ -71,16 +71,17 @@ def _check_job_rate(user: Any) -> None:
     limit = settings.SCRAPE_JOBS_PER_MINUTE
     list(get_user_model().objects.select_for_update().filter(pk=user.pk).values("pk"))
     now = timezone.now()
-    recent = list(
-        ScrapeJob.objects.filter(created_by=user, created_at__gt=now - JOB_RATE_WINDOW)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:limit]
+    recent = ScrapeJob.objects.filter(
+        created_by=user, created_at__gt=now - JOB_RATE_WINDOW
+    ).order_by("-created_at")
+    retry_after = seconds_until_room(
+        list(recent.values_list("created_at", flat=True)[:limit]),
+        limit=limit,
+        window=JOB_RATE_WINDOW,
+        now=now,
     )
-    if len(recent) < limit:
+    if retry_after is None:
         return
-    # Room comes when the limit-th newest job leaves the window.
-    wait = (recent[limit - 1] + JOB_RATE_WINDOW - now).total_seconds()
-    retry_after = max(1, math.ceil(wait))
     raise ScrapeRateLimited(
         f"You may start {limit} scrape jobs a minute; "
         f"try again in {retry_after} seconds.",
