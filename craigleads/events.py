@@ -62,14 +62,6 @@ def note_change() -> None:
         logger.warning("could not note a change in the cache", exc_info=True)
 
 
-def changed_at() -> float:
-    """When `note_change` was last called (0: never, or the cache is down)."""
-    try:
-        return float(cache.get(CHANGED_AT_KEY, 0.0))
-    except Exception:
-        return 0.0
-
-
 def publish(
     event_type: str,
     data: dict[str, Any],
