@@ -48,15 +48,11 @@ class SemanticIndex:
         with self._lock:
             if fingerprint == self._fingerprint:
                 return self._snapshot
-            previous = self._fingerprint
-            if previous is not None and previous[1] is not None:
+            seen_up_to = self._fingerprint[1] if self._fingerprint else None
+            if seen_up_to is not None:
                 # >=: rows written in the same instant as the last one seen
-                self._merge(_rows().filter(updated_at__gte=previous[1]))
-            if (
-                previous is None
-                or previous[1] is None
-                or (len(self._vectors) != fingerprint[0])
-            ):
+                self._merge(_rows().filter(updated_at__gte=seen_up_to))
+            if seen_up_to is None or len(self._vectors) != fingerprint[0]:
                 self._vectors = {}
                 self.full_loads += 1
                 self._merge(_rows())

@@ -32,16 +32,13 @@ from .models import DoNotContact, Draft, ResponseTemplate
 
 def _card_context(request: HtmxHttpRequest, draft: Draft) -> dict[str, object]:
     can_see = request.user.has_perm("leads.view_contact_details")
+    # The reply greets the poster by name and may quote their address.
+    show = str if can_see else draft.lead.masked_text
     return {
         "draft": draft,
-        # The reply greets the poster by name and may quote their address.
-        "shown_subject": draft.subject
-        if can_see
-        else draft.lead.masked_text(draft.subject),
-        "shown_body": draft.body if can_see else draft.lead.masked_text(draft.body),
-        "shown_title": draft.lead.title
-        if can_see
-        else draft.lead.masked_text(draft.lead.title),
+        "shown_subject": show(draft.subject),
+        "shown_body": show(draft.body),
+        "shown_title": show(draft.lead.title),
         "to_display": draft.to_email if can_see else mask_email(draft.to_email),
         "mailto": sending.mailto_link(draft) if can_see else "",
         "events": draft.events.all(),
