@@ -4,8 +4,9 @@ fallback on SQLite.
 Both read the same query language, the one people type into search boxes
 (PostgreSQL's websearch_to_tsquery): words must all appear, "quoted words" appear
 together, and -word excludes. On PostgreSQL words match by stem ("designers" finds
-"designer") and results can be ranked. Migration 0005 stores `SEARCH_VECTOR` in a
-generated column with a GIN index, which the searches and the rank read.
+"designer") and results can be ranked. Migration 0005 keeps each lead's weighted
+vector (title A, company B, text C) in a generated column with a GIN index, which
+the searches and the rank read.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import Any
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
-    SearchVector,
     SearchVectorField,
 )
 from django.db import connection
@@ -26,18 +26,12 @@ from django.db.models import Expression, Q, QuerySet
 from .models import Lead
 
 SEARCH_CONFIG = "english"
-# Title words weigh most, then the company, then the text.
-SEARCH_VECTOR = (
-    SearchVector("title", weight="A", config=SEARCH_CONFIG)
-    + SearchVector("company", weight="B", config=SEARCH_CONFIG)
-    + SearchVector("description", weight="C", config=SEARCH_CONFIG)
-)
 SEARCH_INDEX_NAME = "lead_search_document_gin"
 
 
 class SearchDocument(Expression):
-    """The stored vector of migration 0005 (`SEARCH_VECTOR` kept in a generated
-    column), on whatever alias the query gives the leads table."""
+    """The stored vector of migration 0005 (a generated column), on whatever
+    alias the query gives the leads table."""
 
     output_field = SearchVectorField()
 

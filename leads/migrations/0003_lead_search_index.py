@@ -1,7 +1,7 @@
 """A GIN index over the leads' text-search vector, on PostgreSQL only.
 
-The index is built from leads.search.SEARCH_VECTOR itself, so it always matches the
-expression the searches use. SQLite has no text search; its fallback needs no
+Built from the same weighted vector the searches used then (0005 replaces it with
+a stored column). SQLite has no text search; its fallback needs no
 index. Not declared in Lead.Meta because SQLite could not create it.
 """
 
@@ -14,11 +14,16 @@ def create_index(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     from django.contrib.postgres.indexes import GinIndex
+    from django.contrib.postgres.search import SearchVector
 
-    from leads.search import SEARCH_VECTOR
-
+    # Title words weigh most, then the company, then the text.
+    vector = (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("company", weight="B", config="english")
+        + SearchVector("description", weight="C", config="english")
+    )
     lead = apps.get_model("leads", "Lead")
-    schema_editor.add_index(lead, GinIndex(SEARCH_VECTOR, name=INDEX_NAME))
+    schema_editor.add_index(lead, GinIndex(vector, name=INDEX_NAME))
 
 
 def drop_index(apps, schema_editor):
