@@ -144,6 +144,7 @@ def test_the_counters_refresh_live_and_cached_figures_follow_changes(
     assert client.get("/", headers=live).content.decode() == first
     events.note_change()  # what every console event does
     # within a few seconds of a change the cached figures may still be shown ...
+    monkeypatch.setattr(panels, "STALE_AFTER_CHANGE", 3600.0)
     assert client.get("/", headers=live).content.decode() == first
     # ... after that they are computed again, for the counters and the charts
     monkeypatch.setattr(panels, "STALE_AFTER_CHANGE", 0.0)
